@@ -1,0 +1,1 @@
+"""The Whoosh index of tracuu: record type, Vietnamese analysis, schema, storage."""

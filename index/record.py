@@ -1,0 +1,123 @@
+"""The document record: what ingest produces, the index stores and the API returns."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from index.doctypes import DEFAULT_DOC_TYPE, DOC_TYPES
+from index.text import to_nfc
+
+FIELDS = (
+    "id", "title", "body", "doc_type", "number", "issued", "year", "issuer",
+    "author", "refs", "url", "visibility", "category",
+)
+VISIBILITIES = ("public", "internal")
+_STRING_FIELDS = ("id", "title", "body", "doc_type", "number", "issuer", "author", "url",
+                  "visibility", "category")
+
+
+class RecordError(ValueError):
+    """A record field has a value the index cannot take."""
+
+    def __init__(self, field_name: str, message: str) -> None:
+        super().__init__(f"field '{field_name}': {message}")
+        self.field_name = field_name
+
+
+@dataclass(frozen=True)
+class Document:
+    """One publication, with every text in NFC."""
+
+    id: str
+    title: str = ""
+    body: str = ""
+    doc_type: str = DEFAULT_DOC_TYPE
+    number: str = ""
+    issued: str = ""
+    year: int | None = None
+    issuer: str = ""
+    author: str = ""
+    refs: tuple[str, ...] = field(default_factory=tuple)
+    url: str = ""
+    visibility: str = "public"
+    category: str = ""
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> tuple[Document, list[str]]:
+        """Validate a record in the contract's field names.
+
+        Returns the document and the names of the fields that were ignored.
+        Raises RecordError naming the first bad field.
+        """
+        unknown = sorted(str(name) for name in data if name not in FIELDS)
+        values: dict[str, Any] = {}
+        for name in _STRING_FIELDS:
+            value = data.get(name)
+            if value is None:
+                continue
+            if not isinstance(value, str):
+                raise RecordError(name, f"expected a string, got {type(value).__name__}")
+            values[name] = to_nfc(value).strip() if name != "body" else to_nfc(value)
+        if not values.get("id"):
+            raise RecordError("id", "missing or empty")
+        if not values.get("title") and not values.get("body", "").strip():
+            raise RecordError("title", "a record needs a title or a body")
+        doc_type = values.get("doc_type") or DEFAULT_DOC_TYPE
+        if doc_type not in DOC_TYPES:
+            raise RecordError("doc_type", f"unknown type {doc_type!r}")
+        values["doc_type"] = doc_type
+        visibility = values.get("visibility") or "public"
+        if visibility not in VISIBILITIES:
+            raise RecordError("visibility", f"expected 'public' or 'internal', got {visibility!r}")
+        values["visibility"] = visibility
+        values["issued"], values["year"] = _issued_and_year(data.get("issued"), data.get("year"))
+        values["refs"] = _refs(data.get("refs"))
+        return cls(**values), unknown
+
+    def to_record(self) -> dict[str, Any]:
+        """Return the record as JSON-ready data in the contract's field names."""
+        record = asdict(self)
+        record["refs"] = list(self.refs)
+        return record
+
+    def content_hash(self) -> str:
+        """Return a hash of every field, to tell an unchanged document from a new version."""
+        blob = json.dumps(self.to_record(), ensure_ascii=False, sort_keys=True)
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def _issued_and_year(issued: Any, year: Any) -> tuple[str, int | None]:
+    if issued not in (None, ""):
+        if not isinstance(issued, str):
+            raise RecordError("issued", "expected a date as a string YYYY-MM-DD")
+        try:
+            date = dt.date.fromisoformat(issued.strip())
+        except ValueError:
+            raise RecordError("issued", f"expected a date YYYY-MM-DD, got {issued!r}") from None
+        return date.isoformat(), date.year
+    if year in (None, ""):
+        return "", None
+    if isinstance(year, bool) or not isinstance(year, int | str):
+        raise RecordError("year", f"expected a year, got {year!r}")
+    try:
+        number = int(year)
+    except ValueError:
+        raise RecordError("year", f"expected a year, got {year!r}") from None
+    if not 1000 <= number <= 9999:
+        raise RecordError("year", f"expected a four-digit year, got {year!r}")
+    return "", number
+
+
+def _refs(refs: Any) -> tuple[str, ...]:
+    if refs in (None, ""):
+        return ()
+    if isinstance(refs, str):
+        refs = [refs]
+    if not isinstance(refs, list) or not all(isinstance(ref, str) for ref in refs):
+        raise RecordError("refs", "expected a list of document numbers")
+    return tuple(dict.fromkeys(to_nfc(ref).strip() for ref in refs if ref.strip()))

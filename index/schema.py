@@ -1,0 +1,86 @@
+"""The Whoosh schema: every record field, plus the keys used for lookup and facets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+
+from index.analysis import folded_analyzer
+from index.numbers import number_key
+from index.record import Document
+
+# Searchable text fields and their weight in relevance ranking.
+TEXT_FIELDS: dict[str, float] = {"title": 3.0, "number": 1.0, "issuer": 1.0, "author": 1.0,
+                                 "body": 1.0}
+
+
+def build_schema() -> Schema:
+    """Return a new schema (a fresh analyzer per index)."""
+    analyzer = folded_analyzer()
+    return Schema(
+        id=ID(stored=True, unique=True),
+        title=TEXT(analyzer=analyzer, stored=True),
+        body=TEXT(analyzer=analyzer, stored=True),
+        # Column-backed ("sortable") so facets and sorting read a column
+        # instead of every stored document.
+        doc_type=ID(stored=True, sortable=True),
+        number=TEXT(analyzer=analyzer, stored=True),
+        number_key=ID,
+        issued=ID(stored=True, sortable=True),
+        year=NUMERIC(int, stored=True, sortable=True, default=0),
+        issuer=TEXT(analyzer=analyzer, stored=True),
+        author=TEXT(analyzer=analyzer, stored=True),
+        refs=STORED,
+        ref_keys=KEYWORD(lowercase=False, scorable=True),
+        url=STORED,
+        visibility=ID(stored=True, sortable=True),
+        category=ID(stored=True),
+        content_hash=STORED,
+    )
+
+
+def to_fields(document: Document) -> dict[str, Any]:
+    """Return the Whoosh field values that index a document."""
+    fields: dict[str, Any] = {
+        "id": document.id,
+        "title": document.title,
+        "body": document.body,
+        "doc_type": document.doc_type,
+        "number": document.number,
+        "issued": document.issued,
+        "issuer": document.issuer,
+        "author": document.author,
+        "refs": list(document.refs),
+        "url": document.url,
+        "visibility": document.visibility,
+        "category": document.category,
+        "content_hash": document.content_hash(),
+    }
+    if document.year is not None:
+        fields["year"] = document.year
+    if document.number:
+        fields["number_key"] = number_key(document.number)
+    keys = [number_key(ref) for ref in document.refs]
+    if keys:
+        fields["ref_keys"] = " ".join(key for key in keys if key)
+    return fields
+
+
+def from_stored(stored: dict[str, Any]) -> Document:
+    """Return the document from a hit's stored fields."""
+    return Document(
+        id=stored["id"],
+        title=stored.get("title", ""),
+        body=stored.get("body", ""),
+        doc_type=stored.get("doc_type", ""),
+        number=stored.get("number", ""),
+        issued=stored.get("issued", ""),
+        year=stored.get("year") or None,
+        issuer=stored.get("issuer", ""),
+        author=stored.get("author", ""),
+        refs=tuple(stored.get("refs") or ()),
+        url=stored.get("url", ""),
+        visibility=stored.get("visibility", "public"),
+        category=stored.get("category", ""),
+    )

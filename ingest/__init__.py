@@ -1,0 +1,1 @@
+"""Turn source files (HTML pages, text, JSON records) into index documents."""

@@ -1,0 +1,75 @@
+"""The answer to a search: one page of hits, the total and the facet counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One result on the page; ``snippet`` is HTML-safe (escaped, only <mark> tags)."""
+
+    id: str
+    title: str
+    snippet: str
+    doc_type: str
+    number: str
+    issued: str
+    year: int | None
+    url: str
+    score: float
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the hit in the API's shape."""
+        return {
+            "id": self.id, "title": self.title, "snippet": self.snippet,
+            "doc_type": self.doc_type, "number": self.number, "issued": self.issued,
+            "year": self.year, "url": self.url, "score": round(self.score, 4),
+        }
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    """One value of a facet with the number of matching documents that have it."""
+
+    value: str | int
+    count: int
+    label: str = ""
+    selected: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the value in the API's shape (label only where there is one)."""
+        data: dict[str, Any] = {"value": self.value}
+        if self.label:
+            data["label"] = self.label
+        data["count"] = self.count
+        return data
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """A page of hits with the total and the facets over every match."""
+
+    query: str
+    total: int
+    page: int
+    per_page: int
+    hits: list[Hit]
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    suggestion: str | None = None
+
+    @property
+    def pages(self) -> int:
+        """Return how many pages the matches fill."""
+        return max(1, -(-self.total // self.per_page))
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the API's JSON body."""
+        return {
+            "query": self.query, "total": self.total, "page": self.page,
+            "per_page": self.per_page, "results": [hit.to_json() for hit in self.hits],
+            "facets": {name: [value.to_json() for value in values]
+                       for name, values in self.facets.items()},
+            "suggestion": self.suggestion,
+        }

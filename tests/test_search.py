@@ -1,0 +1,190 @@
+"""The search function on the sample index: matching, facets, filters, order, pages."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.record import Document
+from search import InvalidParameter, SearchIndex, SearchRequest
+from tests.helpers import containing, facet_counts, public
+
+
+def ids(result_hits: list) -> list[str]:  # type: ignore[type-arg]
+    return [hit.id for hit in result_hits]
+
+
+def all_ids(searcher: SearchIndex, request: SearchRequest) -> list[str]:
+    """Return the ids of every page of a search, in order."""
+    found: list[str] = []
+    page = 1
+    while True:
+        result = searcher.search(SearchRequest(**{**request.__dict__, "page": page}))
+        found += ids(result.hits)
+        if page >= result.pages:
+            return found
+        page += 1
+
+
+@pytest.mark.parametrize("words", [("nghị", "quyết"), ("kế", "hoạch"), ("hội", "thảo"),
+                                   ("đường",), ("chuyển", "đổi", "số")])
+def test_total_matches_count_from_records(searcher: SearchIndex,
+                                          sample_documents: list[Document],
+                                          words: tuple[str, ...]) -> None:
+    expected = {d.id for d in containing(public(sample_documents), *words)}
+    result = searcher.search(SearchRequest(query=" ".join(words), per_page=100))
+    assert result.total == len(expected)
+    assert set(ids(result.hits)) == expected
+
+
+def test_accents_are_optional(searcher: SearchIndex) -> None:
+    accented = searcher.search(SearchRequest(query="nghị quyết", per_page=100))
+    bare = searcher.search(SearchRequest(query="nghi quyet", per_page=100))
+    upper = searcher.search(SearchRequest(query="NGHỊ QUYẾT", per_page=100))
+    assert accented.total > 0
+    assert set(ids(accented.hits)) == set(ids(bare.hits)) == set(ids(upper.hits))
+
+
+def test_facets_count_every_match_not_only_the_page(searcher: SearchIndex,
+                                                    sample_documents: list[Document]) -> None:
+    matching = containing(public(sample_documents), "kế", "hoạch")
+    years, types = facet_counts(matching)
+    result = searcher.search(SearchRequest(query="ke hoach", per_page=1))
+    assert len(result.hits) == 1 and result.total == len(matching)
+    assert {f.value: f.count for f in result.facets["year"]} == dict(years)
+    assert {f.value: f.count for f in result.facets["doc_type"]} == dict(types)
+
+
+def test_year_filter_keeps_the_other_years_countable(searcher: SearchIndex,
+                                                     sample_documents: list[Document]) -> None:
+    documents = public(sample_documents)
+    year = max(d.year or 0 for d in documents)
+    result = searcher.search(SearchRequest(years=(year,), per_page=100))
+    in_year = [d for d in documents if d.year == year]
+    assert result.total == len(in_year)
+    assert {hit.year for hit in result.hits} == {year}
+    years, types = facet_counts(documents)
+    # The year facet still counts every year; the type facet only the chosen year.
+    assert {f.value: f.count for f in result.facets["year"]} == dict(years)
+    assert {f.value: f.count for f in result.facets["doc_type"]} == dict(facet_counts(in_year)[1])
+    assert [f.selected for f in result.facets["year"]].count(True) == 1
+
+
+def test_type_and_year_range_filters(searcher: SearchIndex,
+                                     sample_documents: list[Document]) -> None:
+    documents = public(sample_documents)
+    request = SearchRequest(types=("ke-hoach", "nghi-quyet"), year_from=2015, year_to=2017,
+                            per_page=100)
+    expected = {d.id for d in documents if d.doc_type in request.types
+                and d.year is not None and 2015 <= d.year <= 2017}
+    assert expected
+    assert set(ids(searcher.search(request).hits)) == expected
+
+
+def test_empty_query_lists_everything_newest_first(searcher: SearchIndex,
+                                                   sample_documents: list[Document]) -> None:
+    documents = public(sample_documents)
+    everything = all_ids(searcher, SearchRequest(per_page=7))
+    assert len(everything) == len(set(everything)) == len(documents)
+    issued = {d.id: d.issued for d in documents}
+    dates = [issued[doc_id] for doc_id in everything]
+    assert dates == sorted(dates, reverse=True)
+    oldest = all_ids(searcher, SearchRequest(sort="oldest", per_page=100))
+    assert [issued[doc_id] for doc_id in oldest] == sorted(dates)
+
+
+def test_pages_split_the_ranking_without_gaps(searcher: SearchIndex) -> None:
+    whole = ids(searcher.search(SearchRequest(query="hoi", per_page=100)).hits)
+    paged = all_ids(searcher, SearchRequest(query="hoi", per_page=3))
+    assert len(whole) > 6
+    assert paged == whole
+
+
+def test_page_past_the_end_is_empty_but_keeps_total(searcher: SearchIndex) -> None:
+    result = searcher.search(SearchRequest(query="hoi", page=999))
+    assert result.hits == [] and result.total > 0
+
+
+def test_internal_documents_never_reach_the_public(searcher: SearchIndex,
+                                                   sample_documents: list[Document]) -> None:
+    internal = [d for d in sample_documents if d.visibility == "internal"]
+    assert internal, "the samples include staff-only documents"
+    for document in internal:
+        words = document.title.split()[:4]
+        result = searcher.search(SearchRequest(query=" ".join(words), per_page=100))
+        assert document.id not in ids(result.hits)
+        staff = searcher.search(SearchRequest(query=" ".join(words), per_page=100,
+                                              include_internal=True))
+        assert document.id in ids(staff.hits)
+        assert staff.total > result.total
+    everything = searcher.search(SearchRequest(per_page=100))
+    assert everything.total == len(public(sample_documents))
+    assert sum(f.count for f in everything.facets["doc_type"]) == everything.total
+    assert searcher.stats()["documents"] == everything.total
+
+
+def test_number_query_puts_the_numbered_document_first(searcher: SearchIndex,
+                                                       sample_documents: list[Document]) -> None:
+    [plan] = [d for d in sample_documents if d.number == "22-KH/CB"]
+    citing = {d.id for d in public(sample_documents) if "22-KH/CB" in d.refs and d.id != plan.id}
+    assert citing
+    for typed in ("22-KH/CB", "22/KH-CB", "22 kh cb", "Số 22-KH/CB"):
+        result = searcher.search(SearchRequest(query=typed, per_page=100))
+        assert result.hits[0].id == plan.id, typed
+        assert set(ids(result.hits[1:len(citing) + 1])) == citing, typed
+
+
+def test_snippets_mark_matches_in_the_original_accents(searcher: SearchIndex) -> None:
+    result = searcher.search(SearchRequest(query="nghi quyet"))
+    assert result.hits
+    for hit in result.hits:
+        assert "<mark>" in hit.snippet or "nghị quyết" in hit.title.lower()
+    marked = " ".join(hit.snippet for hit in result.hits)
+    assert "<mark>nghị</mark>" in marked.lower() or "<mark>Nghị</mark>" in marked
+
+
+@pytest.mark.parametrize(("changes", "parameter"), [
+    ({"types": ("khong-co",)}, "type"),
+    ({"sort": "random"}, "sort"),
+    ({"page": 0}, "page"),
+    ({"per_page": 101}, "per_page"),
+    ({"year_from": 2018, "year_to": 2016}, "year_from"),
+    ({"query": "x" * 501}, "q"),
+])
+def test_invalid_requests_name_the_parameter(changes: dict, parameter: str) -> None:  # type: ignore[type-arg]
+    with pytest.raises(InvalidParameter) as error:
+        SearchRequest(**changes)
+    assert error.value.parameter == parameter
+    assert f"'{parameter}'" in error.value.message
+
+
+@pytest.mark.parametrize("query", ['"', "(", "AND", "nghị AND", "*", "OR OR", ")(", "\x00",
+                                   "title:x", "visibility:internal", "~", "^2", "[a TO"])
+def test_odd_queries_do_not_raise(searcher: SearchIndex, query: str) -> None:
+    result = searcher.search(SearchRequest(query=query))
+    assert result.total >= 0
+
+
+def test_facets_right_across_segments_with_and_without_dates(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from index.store import open_index
+    from ingest.pipeline import ingest_paths
+
+    ix = open_index(tmp_path / "index", create=True)
+    batches = [
+        [{"id": "a", "title": "Hội thảo khoa học", "issued": "2016-01-02"}],
+        [{"id": "b", "title": "Hội thảo không ngày"}],
+        [{"id": "c", "title": "Hội thảo năm sau", "issued": "2017-05-06", "doc_type": "bao-cao"},
+         {"id": "a", "title": "Hội thảo khoa học (sửa)", "issued": "2016-01-02"}],
+    ]
+    for number, batch in enumerate(batches):
+        source = tmp_path / f"batch{number}.jsonl"
+        source.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in batch),
+                          encoding="utf-8")
+        ingest_paths([source], ix)
+    result = SearchIndex(tmp_path / "index").search(SearchRequest(query="hoi thao"))
+    assert result.total == 3
+    assert {f.value: f.count for f in result.facets["year"]} == {2016: 1, 2017: 1}
+    assert {f.value: f.count for f in result.facets["doc_type"]} == {"tin-tuc": 2, "bao-cao": 1}
+    newest = SearchIndex(tmp_path / "index").search(SearchRequest(sort="newest"))
+    assert ids(newest.hits) == ["c", "a", "b"]

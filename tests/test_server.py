@@ -1,0 +1,70 @@
+"""The real gunicorn, started on a free loopback port, answering over HTTP."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PROJECT
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def get(url: str) -> tuple[int, dict]:  # type: ignore[type-arg]
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, json.load(response)
+    except urllib.error.HTTPError as error:
+        return error.code, json.load(error)
+
+
+@pytest.fixture()
+def server(index_dir: Path) -> Iterator[str]:
+    bind = f"127.0.0.1:{free_port()}"
+    env = {**os.environ, "TRACUU_BIND": bind, "TRACUU_INDEX_DIR": str(index_dir)}
+    process = subprocess.Popen([sys.executable, "-m", "gunicorn"], cwd=PROJECT, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://{bind}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if get(f"{base}/healthz")[0] == 200:
+                    break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                output = process.stdout.read().decode() if process.stdout else ""
+                pytest.fail(f"gunicorn did not start on {bind}:\n{output}")
+            time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        if process.stdout:
+            process.stdout.close()
+
+
+def test_gunicorn_serves_the_api(server: str) -> None:
+    status, body = get(f"{server}/api/v1/search?q=ke+hoach&year=2016")
+    assert status == 200
+    assert body["total"] > 0 and all(hit["year"] == 2016 for hit in body["results"])
+    status, body = get(f"{server}/api/v1/search?per_page=0")
+    assert status == 400 and body["error"]["code"] == "invalid_parameter"
+    with urllib.request.urlopen(f"{server}/?q=nghi+quyet", timeout=10) as response:
+        page = response.read().decode()
+    assert response.status == 200 and "<mark>" in page

@@ -1,0 +1,93 @@
+"""The `tracuu` command line: ingest, search, serve."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from index.doctypes import DOC_TYPES
+from index.store import IndexMissing, default_index_dir, open_index
+from ingest.pipeline import ingest_paths
+from search import SearchError, SearchIndex, SearchRequest
+
+index_option = click.option(
+    "--index", "index_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Index folder (default: $TRACUU_INDEX_DIR, else var/index in the project).")
+
+
+@click.group()
+def main() -> None:
+    """tracuu: full-text search over Vietnamese publications."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def ingest(paths: tuple[Path, ...], index_dir: Path | None, as_json: bool) -> None:
+    """Read files and folders (.html, .htm, .txt, .json, .jsonl) into the index."""
+    ix = open_index(index_dir or default_index_dir(), create=True)
+    report = ingest_paths(list(paths), ix)
+    if as_json:
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    else:
+        for warning in report.warnings:
+            click.echo(f"warning: {warning}", err=True)
+        for failure in report.failed:
+            click.echo(f"failed: {failure.source}: {failure.reason}", err=True)
+        click.echo(f"read {report.read}, added {report.added}, updated {report.updated}, "
+                   f"unchanged {report.unchanged}, failed {len(report.failed)}")
+    sys.exit(1 if report.failed else 0)
+
+
+@main.command()
+@click.argument("query")
+@click.option("--type", "types", multiple=True, type=click.Choice(sorted(DOC_TYPES)),
+              help="Only this document type (repeatable).")
+@click.option("--year", "years", multiple=True, type=int, help="Only this year (repeatable).")
+@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default=None)
+@click.option("--page", type=int, default=1)
+@click.option("--per-page", type=int, default=10)
+@click.option("--internal", is_flag=True, help="Include internal (staff-only) documents.")
+@click.option("--json", "as_json", is_flag=True, help="Print the API's JSON body.")
+@index_option
+def search(query: str, types: tuple[str, ...], years: tuple[int, ...], sort: str | None,
+           page: int, per_page: int, internal: bool, as_json: bool,
+           index_dir: Path | None) -> None:
+    """Search the index, as the web page and the API do."""
+    try:
+        request = SearchRequest(query=query, types=types, years=years, sort=sort or "",
+                                page=page, per_page=per_page, include_internal=internal)
+        result = SearchIndex(index_dir or default_index_dir()).search(request)
+    except SearchError as error:
+        raise click.UsageError(error.message) from None
+    except IndexMissing as error:
+        raise click.ClickException(str(error)) from None
+    if as_json:
+        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{result.total} kết quả")
+    first = (result.page - 1) * result.per_page
+    for rank, hit in enumerate(result.hits, start=first + 1):
+        number = f" [{hit.number}]" if hit.number else ""
+        when = hit.issued or hit.year or "-"
+        click.echo(f"{rank:>3}. {hit.title}{number} ({hit.doc_type}, {when})  id={hit.id}")
+
+
+@main.command()
+@click.option("--bind", default=None,
+              help="HOST:PORT (default: $TRACUU_BIND, else 127.0.0.1:8000).")
+@index_option
+def serve(bind: str | None, index_dir: Path | None) -> None:
+    """Serve the site and the API with gunicorn."""
+    env = dict(os.environ)
+    if bind:
+        env["TRACUU_BIND"] = bind
+    if index_dir:
+        env["TRACUU_INDEX_DIR"] = str(index_dir.resolve())
+    command = [sys.executable, "-m", "gunicorn", "--config", "python:web.gunicorn_settings"]
+    os.execve(sys.executable, command, env)

@@ -1,0 +1,79 @@
+"""The HTML pages: the search page and a document's page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+
+from index.doctypes import label as doc_type_label
+from search.request import SORTS
+from web.search_context import search_index, search_request
+
+blueprint = Blueprint("pages", __name__)
+
+SORT_LABELS = {"relevance": "Liên quan nhất", "newest": "Mới nhất", "oldest": "Cũ nhất"}
+assert set(SORT_LABELS) == set(SORTS)
+
+
+@blueprint.get("/")
+def search() -> ResponseReturnValue:
+    """Show the search form, the results and the facets."""
+    search_req = search_request()
+    result = search_index().search(search_req)
+    return render_template("search.html", req=search_req, result=result,
+                           sort_labels=SORT_LABELS, link=_link)
+
+
+@blueprint.get("/documents/<path:doc_id>")
+def document(doc_id: str) -> ResponseReturnValue:
+    """Show one document with its metadata."""
+    doc = search_index().document(doc_id)
+    paragraphs = [" ".join(part.split()) for part in doc.body.split("\n\n") if part.strip()]
+    return render_template("document.html", doc=doc, paragraphs=paragraphs)
+
+
+def _link(toggle: tuple[str, str] | None = None, **changes: Any) -> str:
+    """Return the search URL for the current query string with changes.
+
+    ``toggle=(name, value)`` adds a facet value, or removes it if it is
+    already chosen; any change but the page goes back to page 1.
+    """
+    params: dict[str, list[str]] = {name: list(values)
+                                    for name, values in request.args.to_dict(flat=False).items()}
+    if toggle is not None:
+        name, value = toggle
+        chosen = params.setdefault(name, [])
+        if value in chosen:
+            chosen.remove(value)
+        else:
+            chosen.append(value)
+    for name, value in changes.items():
+        params[name] = [] if value is None else [str(value)]
+    if toggle is not None or any(name != "page" for name in changes):
+        params.pop("page", None)
+    query = {name: values for name, values in params.items() if values}
+    return url_for("pages.search", **query)  # type: ignore[arg-type]
+
+
+def register_filters(app: Flask) -> None:
+    """Add the template filters the pages use."""
+    app.jinja_env.filters["vn_date"] = _vn_date
+    app.jinja_env.filters["doc_type_label"] = doc_type_label
+    app.jinja_env.filters["safe_url"] = _safe_url
+
+
+def _vn_date(iso: str) -> str:
+    """Return YYYY-MM-DD as the Vietnamese dd/mm/yyyy."""
+    try:
+        return dt.date.fromisoformat(iso).strftime("%d/%m/%Y")
+    except (TypeError, ValueError):
+        return ""
+
+
+def _safe_url(url: str) -> str:
+    """Return url if it is http(s), else "" (never a javascript: link)."""
+    return url if urlsplit(url).scheme in ("http", "https") else ""
