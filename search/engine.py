@@ -41,7 +41,9 @@ class Columns:
 
         visibility = column("visibility")
         return cls(
-            years=[int(year) for year in column("year")],
+            # A missing year reads as 0, or as -2**31 from a segment with no
+            # year at all (Whoosh translates the column's raw default).
+            years=[int(year) if 1000 <= year <= 9999 else 0 for year in column("year")],
             doc_types=column("doc_type"),
             issued=column("issued"),
             public=frozenset(docnum for docnum in reader.all_doc_ids()
