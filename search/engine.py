@@ -122,7 +122,9 @@ class SearchIndex:
                                           request.types),
         }
         selected = [(d, score) for d, score in matches if year_ok(d) and type_ok(d)]
-        _sort(selected, request.sort if request.query else "newest", columns)
+        # Without a query every score is equal: "relevance" means newest first.
+        order = "newest" if request.sort == "relevance" and not request.query else request.sort
+        _sort(selected, order, columns)
         start = (request.page - 1) * request.per_page
         page = selected[start:start + request.per_page]
         body_terms = terms_for_field(user_query, "body") if request.query else set()

@@ -71,8 +71,9 @@ class SearchRequest:
             year_from=_optional(values["year_from"], "year_from", _year),
             year_to=_optional(values["year_to"], "year_to", _year),
             sort=values["sort"][0] if values["sort"] else "",
-            page=_optional(values["page"], "page", _integer) or 1,
-            per_page=_optional(values["per_page"], "per_page", _integer) or DEFAULT_PER_PAGE,
+            page=_integer(values["page"][0], "page") if values["page"] else 1,
+            per_page=(_integer(values["per_page"][0], "per_page") if values["per_page"]
+                      else DEFAULT_PER_PAGE),
             include_internal=include_internal,
         )
 
