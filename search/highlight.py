@@ -14,8 +14,6 @@ ELLIPSIS = "…"
 class MarkFormatter(highlight.Formatter):
     """Escape every character of the text; wrap matched words in <mark>."""
 
-    between = f" {ELLIPSIS} "
-
     def _text(self, text: str) -> str:
         return html.escape(text)
 
@@ -23,15 +21,16 @@ class MarkFormatter(highlight.Formatter):
         return f"<mark>{html.escape(highlight.get_text(text, token, replace))}</mark>"
 
     def format(self, fragments: list[Any], replace: bool = False) -> str:
-        parts = []
-        for fragment in fragments:
-            part = self.format_fragment(fragment, replace=replace).strip()
-            if fragment.startchar > 0:
-                part = f"{ELLIPSIS} {part}"
-            if fragment.endchar < len(fragment.text):
-                part = f"{part} {ELLIPSIS}"
-            parts.append(part)
-        return " ".join(parts)
+        if not fragments:
+            return ""
+        parts = [self.format_fragment(fragment, replace=replace).strip()
+                 for fragment in fragments]
+        marked = f" {ELLIPSIS} ".join(parts)
+        if fragments[0].startchar > 0:
+            marked = f"{ELLIPSIS} {marked}"
+        if fragments[-1].endchar < len(fragments[-1].text):
+            marked = f"{marked} {ELLIPSIS}"
+        return marked
 
 
 def snippet(text: str, terms: set[str], analyzer: Any) -> str:
