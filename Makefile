@@ -34,7 +34,7 @@ $(INDEX_DIR)/.built: $(VENV)/.installed $(SAMPLES)
 	touch $@
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check index ingest search web tests
+	$(BIN)/ruff check index ingest search web tests bench gunicorn.conf.py
 	$(BIN)/mypy
 
 test: lint

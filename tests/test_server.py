@@ -32,11 +32,20 @@ def get(url: str) -> tuple[int, dict]:  # type: ignore[type-arg]
         return error.code, json.load(error)
 
 
-@pytest.fixture()
-def server(index_dir: Path) -> Iterator[str]:
+@pytest.fixture(params=["gunicorn", "tracuu serve"])
+def server(request: pytest.FixtureRequest, index_dir: Path, tmp_path: Path) -> Iterator[str]:
+    """Start gunicorn as `make run` does (gunicorn.conf.py) or through `tracuu serve`."""
     bind = f"127.0.0.1:{free_port()}"
-    env = {**os.environ, "TRACUU_BIND": bind, "TRACUU_INDEX_DIR": str(index_dir)}
-    process = subprocess.Popen([sys.executable, "-m", "gunicorn"], cwd=PROJECT, env=env,
+    if request.param == "gunicorn":
+        env = {**os.environ, "TRACUU_BIND": bind, "TRACUU_INDEX_DIR": str(index_dir)}
+        command, cwd = [sys.executable, "-m", "gunicorn"], PROJECT
+    else:
+        env = {name: value for name, value in os.environ.items()
+               if name not in ("TRACUU_BIND", "TRACUU_INDEX_DIR")}
+        tracuu = Path(sys.executable).with_name("tracuu")
+        command = [str(tracuu), "serve", "--bind", bind, "--index", str(index_dir)]
+        cwd = tmp_path  # works from any folder: no gunicorn.conf.py there
+    process = subprocess.Popen(command, cwd=cwd, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://{bind}"
     try:
