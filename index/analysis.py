@@ -9,33 +9,82 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, Tokenizer
+from whoosh.analysis import Filter, LowercaseFilter, Token, Tokenizer
 
-from index.text import fold_accents, to_nfc
+from index.segment import compound_spans
+from index.text import canonical_tones, fold_accents, to_nfc
+from index.tokens import Piece, scan, spelled_dates
 
-# Words, with digits and internal dots/commas kept together ("2.500", "4,5").
-WORD_PATTERN = r"\w+(?:[.,]\w+)*"
 
+class VietnameseTokenizer(Tokenizer):
+    """Split text into words, whole document numbers and dates.
 
-class NfcTokenizer(Tokenizer):
-    """Split NFC-normalised text into words.
-
-    Normalising first matters: a ``\\w+`` tokenizer splits decomposed (NFD)
-    words at their combining marks. Character offsets refer to the NFC text,
-    which is also what the index stores.
+    Offsets point into the text as given, NFD included; token texts are NFC.
+    A spelled date ("ngày 11 tháng 10 năm 2016") adds its ISO date at the
+    day's position. With ``segment``, each multi-syllable word found by pyvi
+    ("khoa_học") is added at the position of its first syllable, beside the
+    syllables, so phrases and accent-free queries still match syllables.
     """
 
-    def __init__(self) -> None:
-        self._words = RegexTokenizer(WORD_PATTERN)
+    def __init__(self, segment: bool = False) -> None:
+        self.segment = segment
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is type(self)
+        return isinstance(other, VietnameseTokenizer) and other.segment == self.segment
 
     def __hash__(self) -> int:
-        return hash(type(self))
+        return hash((type(self), self.segment))
 
-    def __call__(self, value: str, **kwargs: Any) -> Iterator[Any]:
-        return self._words(to_nfc(value), **kwargs)
+    def __call__(self, value: str, positions: bool = False, chars: bool = False,
+                 keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
+                 start_char: int = 0, tokenize: bool = True, mode: str = "",
+                 **kwargs: Any) -> Iterator[Any]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            pieces = [Piece("word", to_nfc(value), 0, len(value))]
+        else:
+            pieces = scan(value)
+        extras: dict[int, list[Piece]] = {}
+        for index, piece in spelled_dates(pieces):
+            extras.setdefault(index, []).append(piece)
+        if self.segment:
+            for index, piece in _compounds(value, pieces):
+                extras.setdefault(index, []).append(piece)
+        for index, piece in enumerate(pieces):
+            for emitted in (piece, *extras.get(index, ())):
+                token.text = emitted.text
+                token.boost = 1.0
+                token.stopped = False
+                if keeporiginal:
+                    token.original = emitted.text
+                if positions:
+                    token.pos = start_pos + index
+                if chars:
+                    token.startchar = start_char + emitted.start
+                    token.endchar = start_char + emitted.end
+                yield token
+
+
+def _compounds(text: str, pieces: list[Piece]) -> list[tuple[int, Piece]]:
+    """Return (index of first syllable, word piece) for pyvi's multi-syllable words."""
+    found: list[tuple[int, Piece]] = []
+    run: list[int] = []
+    for index in range(len(pieces) + 1):
+        piece = pieces[index] if index < len(pieces) else None
+        joins = (piece is not None and piece.kind == "word" and piece.text.isalpha()
+                 and (not run or not text[pieces[run[-1]].end:piece.start].strip()))
+        if joins:
+            run.append(index)
+            continue
+        if len(run) > 1:
+            syllables = [canonical_tones(pieces[i].text) for i in run]
+            for first, count in compound_spans(syllables):
+                words = syllables[first:first + count]
+                start, end = pieces[run[first]].start, pieces[run[first + count - 1]].end
+                found.append((run[first], Piece("word", "_".join(words), start, end)))
+        run = [index] if piece is not None and piece.kind == "word" and piece.text.isalpha() \
+            else []
+    return found
 
 
 class FoldAccentsFilter(Filter):
@@ -47,6 +96,20 @@ class FoldAccentsFilter(Filter):
             yield token
 
 
+class CanonicalTonesFilter(Filter):
+    """Put each token's tone mark in the canonical place (hoà -> hòa)."""
+
+    def __call__(self, tokens: Iterator[Any]) -> Iterator[Any]:
+        for token in tokens:
+            token.text = canonical_tones(token.text)
+            yield token
+
+
 def folded_analyzer() -> Any:
     """Return the analyzer of the accent-insensitive text fields."""
-    return NfcTokenizer() | LowercaseFilter() | FoldAccentsFilter()
+    return VietnameseTokenizer() | LowercaseFilter() | FoldAccentsFilter()
+
+
+def exact_analyzer(segment: bool = False) -> Any:
+    """Return the analyzer of the accent-keeping fields (canonical tone placement)."""
+    return VietnameseTokenizer(segment=segment) | LowercaseFilter() | CanonicalTonesFilter()

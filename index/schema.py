@@ -6,22 +6,30 @@ from typing import Any
 
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from index.analysis import folded_analyzer
+from index.analysis import exact_analyzer, folded_analyzer
 from index.numbers import number_key
 from index.record import Document
 
-# Searchable text fields and their weight in relevance ranking.
+# Searchable text fields (accent-free form) and their weight in ranking.
 TEXT_FIELDS: dict[str, float] = {"title": 3.0, "number": 1.0, "issuer": 1.0, "author": 1.0,
                                  "body": 1.0}
+# Fields also indexed with accents kept, as "<name>_exact".
+EXACT_FIELDS = ("title", "body")
+EXACT_SUFFIX = "_exact"
+# Whether the exact fields also hold pyvi's multi-syllable words.
+SEGMENT_WORDS = True
 
 
-def build_schema() -> Schema:
+def build_schema(segment: bool = SEGMENT_WORDS) -> Schema:
     """Return a new schema (a fresh analyzer per index)."""
     analyzer = folded_analyzer()
+    exact = exact_analyzer(segment=segment)
     return Schema(
         id=ID(stored=True, unique=True),
         title=TEXT(analyzer=analyzer, stored=True),
+        title_exact=TEXT(analyzer=exact),
         body=TEXT(analyzer=analyzer, stored=True),
+        body_exact=TEXT(analyzer=exact),
         # Column-backed ("sortable") so facets and sorting read a column
         # instead of every stored document.
         doc_type=ID(stored=True, sortable=True),
@@ -38,6 +46,11 @@ def build_schema() -> Schema:
         category=ID(stored=True),
         content_hash=STORED,
     )
+
+
+def segments_words(schema: Schema) -> bool:
+    """Tell whether an index's exact fields hold pyvi's multi-syllable words."""
+    return bool(getattr(schema["body" + EXACT_SUFFIX].analyzer.items[0], "segment", False))
 
 
 def to_fields(document: Document) -> dict[str, Any]:
@@ -57,6 +70,8 @@ def to_fields(document: Document) -> dict[str, Any]:
         "category": document.category,
         "content_hash": document.content_hash(),
     }
+    for name in EXACT_FIELDS:
+        fields[name + EXACT_SUFFIX] = fields[name]
     if document.year is not None:
         fields["year"] = document.year
     if document.number:

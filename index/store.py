@@ -11,7 +11,7 @@ from typing import Any
 from whoosh import index as whoosh_index
 
 from index.record import Document
-from index.schema import build_schema, to_fields
+from index.schema import SEGMENT_WORDS, build_schema, to_fields
 
 INDEX_DIR_ENV = "TRACUU_INDEX_DIR"
 
@@ -32,14 +32,17 @@ def default_index_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "var" / "index"
 
 
-def open_index(path: Path, *, create: bool = False) -> Any:
-    """Open the Whoosh index in path; with create, make an empty one if none is there."""
+def open_index(path: Path, *, create: bool = False, segment: bool = SEGMENT_WORDS) -> Any:
+    """Open the Whoosh index in path; with create, make an empty one if none is there.
+
+    ``segment`` chooses, for a new index only, whether it holds pyvi's words.
+    """
     if path.is_dir() and whoosh_index.exists_in(str(path)):
         return whoosh_index.open_dir(str(path))
     if not create:
         raise IndexMissing(path)
     path.mkdir(parents=True, exist_ok=True)
-    return whoosh_index.create_in(str(path), build_schema())
+    return whoosh_index.create_in(str(path), build_schema(segment))
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # đ/Đ have no Unicode decomposition, so stripping combining marks keeps them;
@@ -23,3 +24,27 @@ def fold_accents(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return unicodedata.normalize("NFC", stripped.translate(_D_FOLD))
+
+
+# The two tone-mark conventions differ only in open syllables ending in
+# oa, oe or uy (not "quy", where u belongs to the initial): hoà/hòa,
+# khoẻ/khỏe, thuỷ/thủy. The canonical form puts the tone on the first vowel,
+# the placement most Vietnamese text uses today; both are two NFC characters,
+# so canonicalising keeps every character offset.
+_TONE_MARKS = ("\u0300", "\u0301", "\u0309", "\u0303", "\u0323")
+_MOVES: dict[str, str] = {}
+for _first, _second in (("o", "a"), ("o", "e"), ("u", "y")):
+    for _tone in _TONE_MARKS:
+        for _a, _b in ((_first, _second), (_first.upper(), _second.upper()),
+                       (_first.upper(), _second)):
+            _MOVES[_a + unicodedata.normalize("NFC", _b + _tone)] = (
+                unicodedata.normalize("NFC", _a + _tone) + _b)
+_TONE_ON_SECOND = re.compile("(?<![qQ])(?:" + "|".join(sorted(_MOVES)) + ")(?!\\w)")
+
+
+def canonical_tones(text: str) -> str:
+    """Return NFC text with one tone placement per syllable (hoà -> hòa, thuỷ -> thủy).
+
+    Length-preserving: offsets into the result are offsets into the input.
+    """
+    return _TONE_ON_SECOND.sub(lambda match: _MOVES[match.group()], text)

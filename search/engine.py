@@ -13,7 +13,7 @@ from index.store import open_index
 from search.errors import DocumentNotFound
 from search.facets import DOC_TYPE, YEAR
 from search.highlight import opening, snippet
-from search.query import build_query, terms_for_field
+from search.query import build_query
 from search.request import SearchRequest
 from search.result import Hit, SearchResult
 
@@ -98,11 +98,12 @@ class SearchIndex:
         """Answer one request: the page of hits, the total and facet counts over all matches."""
         searcher, columns = self._current()
         user_query = build_query(request.query, searcher.schema)
-        results = searcher.search(user_query, limit=None)
-        # Filtered here rather than through Whoosh's ``filter``, which treats
-        # an empty allow-set as "no filter" and would then show internal ones.
-        matches = [(docnum, score) for docnum, score in results.items()
-                   if request.include_internal or docnum in columns.public]
+        matches = self._matches(searcher, user_query.all_words, columns, request)
+        match = "all"
+        if not matches and user_query.any_words is not None:
+            # No document has every word: rank those that have some of them.
+            matches = self._matches(searcher, user_query.any_words, columns, request)
+            match = "any"
 
         def year_ok(docnum: int) -> bool:
             year = columns.years[docnum]
@@ -127,12 +128,22 @@ class SearchIndex:
         _sort(selected, order, columns)
         start = (request.page - 1) * request.per_page
         page = selected[start:start + request.per_page]
-        body_terms = terms_for_field(user_query, "body") if request.query else set()
+        body_terms = set(user_query.highlight_terms)
         analyzer = searcher.schema["body"].analyzer
         hits = [self._hit(searcher.stored_fields(docnum), score, body_terms, analyzer)
                 for docnum, score in page]
         return SearchResult(query=request.query, total=len(selected), page=request.page,
-                            per_page=request.per_page, hits=hits, facets=facets)
+                            per_page=request.per_page, hits=hits, facets=facets, match=match)
+
+    @staticmethod
+    def _matches(searcher: Any, whoosh_query: Any, columns: Columns,
+                 request: SearchRequest) -> list[tuple[int, float]]:
+        """Return (docnum, score) of every match the asker may see, best first."""
+        results = searcher.search(whoosh_query, limit=None)
+        # Filtered here rather than through Whoosh's ``filter``, which treats
+        # an empty allow-set as "no filter" and would then show internal ones.
+        return [(docnum, score) for docnum, score in results.items()
+                if request.include_internal or docnum in columns.public]
 
     @staticmethod
     def _hit(stored: dict[str, Any], score: float, terms: set[str], analyzer: Any) -> Hit:

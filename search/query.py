@@ -1,48 +1,168 @@
-"""User query text to a Whoosh query over the text fields and document numbers."""
+"""User query text to Whoosh queries: words, "phrases", -exclusions, numbers, dates.
+
+Each word is matched by how it was typed: without accents it matches every
+accented form (folded fields); with accents it matches the same, and scores
+more where the accents agree (exact fields, canonical tone placement).
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
-from whoosh import qparser, query
+from whoosh import query
 
 from index.numbers import number_key
-from index.schema import TEXT_FIELDS
+from index.schema import EXACT_FIELDS, EXACT_SUFFIX, TEXT_FIELDS, segments_words
+from index.segment import compound_spans
+from index.text import canonical_tones, fold_accents
+from index.tokens import Piece, scan
 
-# A query that reads as a document number: digits, then one to four short
-# letter/digit parts ("22-KH/CB", "22 kh cb", "Số 05/QĐ-UBND").
-_NUMBER_LIKE = re.compile(r"[0-9]{1,4}(?:-[0-9a-z]{1,12}){1,4}")
+# Weight of a match with the accents as typed, over the folded match.
+EXACT_BOOST = 1.0
+# Weight of a multi-syllable word (pyvi) matched whole, over its syllables.
+COMPOUND_BOOST = 0.5
 NUMBER_BOOST = 50.0
 CITATION_BOOST = 5.0
 
+_CHUNK = re.compile(r'(?P<neg>-)?"(?P<phrase>[^"]*)"?|(?P<bare>[^\s"]+)')
+# A whole query that reads as a document number once spaces and case are
+# forgiven: "22 kh cb", "Số 05 QĐ UBND".
+_NUMBER_LIKE = re.compile(r"[0-9]{1,4}(?:-[0-9a-z]{1,12}){1,4}")
 
-def build_query(text: str, schema: Any) -> Any:
-    """Return the query for text, or Every() for an empty text.
 
-    All words must match (AND), in any text field; quotes make a phrase.
-    A query that reads as a document number also looks up that number, so
-    the document that carries it comes first and the ones citing it next.
-    """
-    if not text.strip():
-        return query.Every()
-    parser = qparser.MultifieldParser(list(TEXT_FIELDS), schema, fieldboosts=TEXT_FIELDS,
-                                      group=qparser.AndGroup)
-    # "Số: 22-KH/CB" must not read as a field named "Số"; users never need
-    # field syntax, and it would reach fields the public must not query.
-    parser.remove_plugin_class(qparser.FieldsPlugin)
-    text_query = parser.parse(text)
+@dataclass(frozen=True)
+class Clause:
+    """One thing the user asked for: a word, number, date or phrase."""
+
+    kind: str  # "word", "number", "date", "phrase"
+    typed: tuple[str, ...]  # NFC as typed (case kept, for segmentation)
+    negated: bool = False
+
+    @property
+    def folded(self) -> tuple[str, ...]:
+        return tuple(fold_accents(text).lower() for text in self.typed)
+
+    @property
+    def exact(self) -> tuple[str, ...]:
+        return tuple(canonical_tones(text.lower()) for text in self.typed)
+
+    @property
+    def accented(self) -> bool:
+        return self.folded != tuple(text.lower() for text in self.typed)
+
+
+@dataclass(frozen=True)
+class UserQuery:
+    """The Whoosh queries for one query text."""
+
+    all_words: Any  # every clause must match
+    any_words: Any | None  # some clause must match: the fallback when none match all
+    highlight_terms: frozenset[str]  # folded terms, for snippets
+
+
+def parse_clauses(text: str) -> list[Clause]:
+    """Split query text into clauses; "Số" before a number is dropped."""
+    clauses: list[Clause] = []
+    for chunk in _CHUNK.finditer(text):
+        if chunk.group("phrase") is not None:
+            pieces = scan(chunk.group("phrase"), query=True)
+            negated = bool(chunk.group("neg"))
+            if len(pieces) == 1:
+                clauses.append(_clause(pieces[0], negated))
+            elif pieces:
+                clauses.append(Clause("phrase", tuple(p.text for p in pieces), negated))
+            continue
+        bare = chunk.group("bare")
+        negated = bare.startswith("-") and len(bare) > 1
+        clauses += [_clause(piece, negated) for piece in scan(bare, query=True)]
+    return [clause for index, clause in enumerate(clauses)
+            if not _is_number_label(clause, clauses[index + 1:index + 2])]
+
+
+def _clause(piece: Piece, negated: bool) -> Clause:
+    return Clause(piece.kind, (piece.text,), negated)
+
+
+def _is_number_label(clause: Clause, following: list[Clause]) -> bool:
+    return (clause.kind == "word" and clause.folded == ("so",) and bool(following)
+            and following[0].kind == "number" and not clause.negated)
+
+
+def build_query(text: str, schema: Any) -> UserQuery:
+    """Return the queries for text; an empty text matches every document."""
+    clauses = parse_clauses(text)
+    positive = [clause for clause in clauses if not clause.negated]
+    negative = [clause for clause in clauses if clause.negated]
+    parts = [_clause_query(clause) for clause in positive]
     key = number_key(text)
-    if not _NUMBER_LIKE.fullmatch(key):
-        return text_query
-    return query.Or([
-        query.Term("number_key", key, boost=NUMBER_BOOST),
-        query.Term("ref_keys", key, boost=CITATION_BOOST),
-        text_query,
-    ])
+    if _NUMBER_LIKE.fullmatch(key) and not any(c.kind == "number" for c in positive):
+        # "22 kh cb": either the number, or the words as typed.
+        number = _number_query(key)
+        all_words = query.Or([number, query.And(parts)]) if parts else number
+        any_words = query.Or([number, *parts]) if parts else None
+    elif not parts:
+        all_words, any_words = query.Every(), None
+    else:
+        all_words = query.And(parts) if len(parts) > 1 else parts[0]
+        any_words = query.Or(parts) if len(parts) > 1 else None
+    bonus = _compound_bonus(positive) if segments_words(schema) else None
+    if bonus is not None:
+        all_words = query.AndMaybe(all_words, bonus)
+        any_words = query.AndMaybe(any_words, bonus) if any_words is not None else None
+    if negative:
+        excluded = query.Or([_clause_query(clause) for clause in negative])
+        all_words = query.AndNot(all_words, excluded)
+        any_words = query.AndNot(any_words, excluded) if any_words is not None else None
+    terms = frozenset(term for clause in positive for term in clause.folded)
+    return UserQuery(all_words, any_words, terms)
 
 
-def terms_for_field(user_query: Any, fieldname: str) -> set[str]:
-    """Return the indexed words of a query that belong to one field (for highlighting)."""
-    return {text.decode("utf-8") if isinstance(text, bytes) else text
-            for name, text in user_query.iter_all_terms() if name == fieldname}
+def _fields(text: str, exact: bool = False, boost: float = 1.0) -> Any:
+    names = EXACT_FIELDS if exact else tuple(TEXT_FIELDS)
+    suffix = EXACT_SUFFIX if exact else ""
+    return query.Or([query.Term(name + suffix, text, boost=TEXT_FIELDS[name] * boost)
+                     for name in names])
+
+
+def _phrase(words: tuple[str, ...], exact: bool = False, boost: float = 1.0) -> Any:
+    names = EXACT_FIELDS if exact else tuple(TEXT_FIELDS)
+    suffix = EXACT_SUFFIX if exact else ""
+    return query.Or([query.Phrase(name + suffix, list(words), boost=TEXT_FIELDS[name] * boost)
+                     for name in names])
+
+
+def _number_query(key: str) -> Any:
+    return query.Or([query.Term("number_key", key, boost=NUMBER_BOOST),
+                     query.Term("ref_keys", key, boost=CITATION_BOOST), _fields(key)])
+
+
+def _clause_query(clause: Clause) -> Any:
+    if clause.kind == "number":
+        return _number_query(clause.folded[0])
+    if clause.kind == "phrase":
+        folded = _phrase(clause.folded)
+        if not clause.accented:
+            return folded
+        return query.AndMaybe(folded, _phrase(clause.exact, exact=True, boost=EXACT_BOOST))
+    folded = _fields(clause.folded[0])
+    if not clause.accented:
+        return folded
+    return query.AndMaybe(folded, _fields(clause.exact[0], exact=True, boost=EXACT_BOOST))
+
+
+def _compound_bonus(clauses: list[Clause]) -> Any | None:
+    """Return the query for pyvi's multi-syllable words among consecutive typed words."""
+    words: list[Any] = []
+    run: list[Clause] = []
+    for clause in [*clauses, None]:
+        if clause is not None and clause.kind == "word" and clause.typed[0].isalpha():
+            run.append(clause)
+            continue
+        syllables = [canonical_tones(c.typed[0]) for c in run]
+        for first, count in compound_spans(syllables):
+            word = "_".join(s.lower() for s in syllables[first:first + count])
+            words.append(_fields(word, exact=True, boost=COMPOUND_BOOST))
+        run = []
+    return query.Or(words) if words else None

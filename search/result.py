@@ -58,6 +58,7 @@ class SearchResult:
     hits: list[Hit]
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     suggestion: str | None = None
+    match: str = "all"  # "all": every word matched; "any": none had all, some shown
 
     @property
     def pages(self) -> int:
@@ -72,4 +73,5 @@ class SearchResult:
             "facets": {name: [value.to_json() for value in values]
                        for name, values in self.facets.items()},
             "suggestion": self.suggestion,
+            "match": self.match,
         }

@@ -16,7 +16,7 @@ def test_search_answer_has_the_contract_shape(client: FlaskClient) -> None:
     assert response.mimetype == "application/json"
     body = response.get_json()
     assert list(body) == ["query", "total", "page", "per_page", "results", "facets",
-                          "suggestion"]
+                          "suggestion", "match"]
     assert (body["query"], body["page"], body["per_page"]) == ("ke hoach", 1, 3)
     assert len(body["results"]) == 3
     for hit in body["results"]:

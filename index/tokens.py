@@ -1,0 +1,81 @@
+"""Split Vietnamese text into words, document numbers and dates, with their offsets.
+
+Numbers ("22-KH/CB") and dates ("11/10/2016") are recognised first and kept
+whole, before any word splitting or segmentation could take them apart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from index.numbers import NUMBER_PATTERN, number_key
+from index.text import fold_accents, to_nfc
+
+# Letters and digits with any combining marks, so that a decomposed (NFD)
+# word stays one word: "\w+" alone splits "Thừa" typed as NFD after "Th".
+WORD = r"(?:[^\W_]|[\u0300-\u036f])+"
+DATE = (r"(?<![\w/.-])(?P<day>\d{1,2})(?P<sep>[/.-])(?P<month>\d{1,2})(?P=sep)"
+        r"(?P<year>\d{4})(?![\w/-])")
+_SCAN = re.compile(rf"(?P<num>{NUMBER_PATTERN.pattern})|(?P<date>{DATE})|(?P<word>{WORD})",
+                   re.VERBOSE)
+# Users type numbers in any case ("22-kh/cb"); documents write them upper case.
+_SCAN_QUERY = re.compile(_SCAN.pattern, re.VERBOSE | re.IGNORECASE)
+_SPELLED_DATE = ("ngay", None, "thang", None, "nam", None)
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A word, number or date of a text: its indexed text and where it stands."""
+
+    kind: str  # "word", "number" or "date"
+    text: str  # NFC word as written; number key; ISO date
+    start: int
+    end: int
+
+
+def scan(text: str, *, query: bool = False) -> list[Piece]:
+    """Return the pieces of text in order; offsets point into text as given (NFC or NFD)."""
+    pieces: list[Piece] = []
+    for match in (_SCAN_QUERY if query else _SCAN).finditer(text):
+        start, end = match.span()
+        if match.group("num"):
+            pieces.append(Piece("number", number_key(match.group("num")), start, end))
+            continue
+        if match.group("date"):
+            iso = _iso_date(match.group("year"), match.group("month"), match.group("day"))
+            if iso:
+                pieces.append(Piece("date", iso, start, end))
+            else:
+                pieces += [Piece("word", part.group(), start + part.start(), start + part.end())
+                           for part in re.finditer(r"\d+", match.group())]
+            continue
+        pieces.append(Piece("word", to_nfc(match.group()), start, end))
+    return pieces
+
+
+def spelled_dates(pieces: list[Piece]) -> list[tuple[int, Piece]]:
+    """Return (index of the day's piece, date piece) for "ngày 11 tháng 10 năm 2016"."""
+    found: list[tuple[int, Piece]] = []
+    for index in range(1, len(pieces) - 4):
+        window = pieces[index - 1:index + 5]
+        if any(piece.kind != "word" for piece in window):
+            continue
+        words = [fold_accents(piece.text).lower() for piece in window]
+        if any(want and word != want for word, want in zip(words, _SPELLED_DATE, strict=True)):
+            continue
+        day, month, year = words[1], words[3], words[5]
+        if not (day.isdigit() and month.isdigit() and year.isdigit() and len(year) == 4):
+            continue
+        iso = _iso_date(year, month, day)
+        if iso:
+            found.append((index, Piece("date", iso, window[1].start, window[5].end)))
+    return found
+
+
+def _iso_date(year: str, month: str, day: str) -> str:
+    try:
+        return dt.date(int(year), int(month), int(day)).isoformat()
+    except ValueError:
+        return ""
