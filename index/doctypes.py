@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
+from index.text import fold_accents
+
 # slug -> label shown to users (full diacritics).
 DOC_TYPES: dict[str, str] = {
     "nghi-quyet": "Nghị quyết",
@@ -18,6 +22,9 @@ DOC_TYPES: dict[str, str] = {
     "de-an": "Đề án",
     "to-trinh": "Tờ trình",
     "cong-van": "Công văn",
+    "nghi-dinh": "Nghị định",
+    "thong-tu": "Thông tư",
+    "van-ban-hop-nhat": "Văn bản hợp nhất",
     "tin-tuc": "Tin tức",
     "luat": "Luật",
     "bo-luat": "Bộ luật",
@@ -34,6 +41,8 @@ ABBREVIATIONS: dict[str, str] = {
     "KH": "ke-hoach",
     "CT": "chi-thi",
     "QĐ": "quyet-dinh",
+    "NĐ": "nghi-dinh",
+    "VBHN": "van-ban-hop-nhat",
     "QD": "quyet-dinh",  # QĐ typed without the stroke; nothing else is QD
     "TB": "thong-bao",
     "BC": "bao-cao",
@@ -68,3 +77,11 @@ TITLE_PREFIXES: dict[str, str] = {
 def label(slug: str) -> str:
     """Return the Vietnamese label of a document type slug (the slug if unknown)."""
     return DOC_TYPES.get(slug, slug)
+
+
+def doc_type_slug(value: str) -> str | None:
+    """Return the slug for a type given as slug or label ("Văn bản hợp nhất"), else None."""
+    if value in DOC_TYPES:
+        return value
+    slug = re.sub(r"[^a-z0-9]+", "-", fold_accents(value).lower()).strip("-")
+    return slug if slug in DOC_TYPES else None

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from index.doctypes import DEFAULT_DOC_TYPE, DOC_TYPES
+from index.doctypes import DEFAULT_DOC_TYPE, DOC_TYPES, doc_type_slug
 from index.text import to_nfc
 
 FIELDS = (
@@ -67,9 +67,10 @@ class Document:
             raise RecordError("id", "missing or empty")
         if not values.get("title") and not values.get("body", "").strip():
             raise RecordError("title", "a record needs a title or a body")
-        doc_type = values.get("doc_type") or DEFAULT_DOC_TYPE
-        if doc_type not in DOC_TYPES:
-            raise RecordError("doc_type", f"unknown type {doc_type!r}")
+        doc_type = doc_type_slug(values.get("doc_type") or DEFAULT_DOC_TYPE)
+        if doc_type is None:
+            raise RecordError("doc_type", f"unknown type {values['doc_type']!r}; expected one "
+                              f"of {', '.join(DOC_TYPES)} (or their labels)")
         values["doc_type"] = doc_type
         visibility = values.get("visibility") or "public"
         if visibility not in VISIBILITIES:

@@ -10,7 +10,7 @@ from typing import Any
 
 from index.record import Document, RecordError
 from index.store import write_documents
-from ingest.decode import decode_text
+from ingest.decode import EncodingError, decode_text
 from ingest.errors import SourceError
 from ingest.html_page import read_html
 from ingest.metadata import cited_numbers, infer_doc_type, own_number
@@ -110,10 +110,9 @@ def _read_file(path: Path, file_id: str, report: IngestReport
         report.read += 1
         report.failed.append(SourceError(source, f"cannot read: {error.strerror or error}"))
         return
-    except UnicodeDecodeError as error:
+    except EncodingError as error:
         report.read += 1
-        report.failed.append(SourceError(
-            source, f"not UTF-8 text (invalid byte at offset {error.start})"))
+        report.failed.append(SourceError(source, str(error)))
         return
     suffix = path.suffix.lower()
     if suffix in RECORD_SUFFIXES:

@@ -146,15 +146,21 @@ def test_json_lines_keep_good_records_and_name_bad_ones(tmp_path: Path) -> None:
     assert documents[0].doc_type == "nghi-quyet"  # inferred from the title
 
 
-def test_non_utf8_file_is_rejected_by_name(tmp_path: Path) -> None:
-    good = tmp_path / "good.txt"
-    good.write_text("Thông báo\nNội dung thông báo.", encoding="utf-8")
-    bad = tmp_path / "utf16.txt"
-    bad.write_bytes("Nghị quyết\nNội dung".encode("utf-16"))
+def test_legacy_encodings_are_converted_and_garbage_rejected_by_name(tmp_path: Path) -> None:
+    (tmp_path / "utf8.txt").write_text("Thông báo\nNội dung thông báo.", encoding="utf-8")
+    (tmp_path / "utf16.txt").write_bytes("Nghị quyết\nNội dung".encode("utf-16"))
+    # TCVN3 (ABC): "Nghị quyết" is "Ngh\xde quy\xd5t" in the VN3 font's codes.
+    (tmp_path / "tcvn3.txt").write_bytes(b"Ngh\xde quy\xd5t\nCh\xd8 th\xde c\xf1a \xa7\xb6ng")
+    (tmp_path / "french.txt").write_bytes("Café crème\nà la française".encode("cp1252"))
+    (tmp_path / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20)
     documents, report = read_documents([tmp_path])
-    assert [document.id for document in documents] == ["good"]
-    [failure] = report.failed
-    assert failure.source == str(bad) and "not UTF-8" in failure.reason
+    titles = {document.id: document.title for document in documents}
+    assert titles == {"utf8": "Thông báo", "utf16": "Nghị quyết", "tcvn3": "Nghị quyết"}
+    assert [d.body for d in documents if d.id == "tcvn3"] == ["Chỉ thị của Đảng"]
+    reasons = {Path(failure.source).name: failure.reason for failure in report.failed}
+    assert set(reasons) == {"french.txt", "image.txt"}
+    assert reasons["french.txt"].startswith("unknown encoding")
+    assert reasons["image.txt"] == "not text: binary data"
 
 
 def test_missing_path_and_unsupported_file_fail_by_name(tmp_path: Path) -> None:

@@ -45,7 +45,7 @@ def test_find_numbers_ignores_dates_and_year_ranges() -> None:
 @pytest.mark.parametrize(("number", "doc_type"), [
     ("22-KH/CB", "ke-hoach"), ("05-CT/TW", "chi-thi"), ("05/QĐ-UBND", "quyet-dinh"),
     ("15-NQ/ĐU", "nghi-quyet"), ("08/HD-LHH", "huong-dan"), ("3/CTr-LHH", "chuong-trinh"),
-    ("30/2020/NĐ-CP", None),
+    ("30/2020/NĐ-CP", "nghi-dinh"), ("01/VBHN-VPQH", "van-ban-hop-nhat"), ("61/2020/QH14", None),
 ])
 def test_doc_type_of_number(number: str, doc_type: str | None) -> None:
     assert doc_type_of_number(number) == doc_type
