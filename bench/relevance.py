@@ -30,7 +30,7 @@ from whoosh.analysis import LowercaseFilter, RegexTokenizer
 from whoosh.fields import ID, TEXT, Schema
 
 from index.store import open_index
-from index.text import fold_accents
+from index.text import fold_accents, to_nfc
 from ingest.pipeline import ingest_paths
 from search import SearchIndex, SearchRequest
 
@@ -112,7 +112,7 @@ def tracuu_ranker(corpus: Path, folder: Path, segment: bool) -> tuple[Callable[[
     search_index = SearchIndex(folder)
 
     def rank(text: str) -> list[str]:
-        request = SearchRequest(query=text[:500], per_page=K, include_internal=True)
+        request = SearchRequest(query=to_nfc(text)[:500], per_page=K, include_internal=True)
         return [hit.id for hit in search_index.search(request).hits]
 
     return rank, seconds

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -98,12 +99,21 @@ class SearchIndex:
         """Answer one request: the page of hits, the total and facet counts over all matches."""
         searcher, columns = self._current()
         user_query = build_query(request.query, searcher.schema)
-        matches = self._matches(searcher, user_query.all_words, columns, request)
-        match = "all"
-        if not matches and user_query.any_words is not None:
-            # No document has every word: rank those that have some of them.
-            matches = self._matches(searcher, user_query.any_words, columns, request)
-            match = "any"
+        if user_query.min_match >= len(user_query.clauses):
+            matches = self._matches(searcher, user_query.all_words, columns, request)
+            match = "all"
+            if not matches and user_query.any_words is not None:
+                # No document has every word: rank those that have some of them.
+                matches = self._matches(searcher, user_query.any_words, columns, request)
+                match = "any"
+        else:
+            # A long query: documents with enough of its words, best first.
+            ranked = self._matches(searcher, user_query.any_words, columns, request)
+            counts: Counter[int] = Counter()
+            for clause in user_query.clauses:
+                counts.update(set(searcher.docs_for_query(clause)))
+            matches = [item for item in ranked if counts[item[0]] >= user_query.min_match]
+            match = "most"
 
         def year_ok(docnum: int) -> bool:
             year = columns.years[docnum]
@@ -129,7 +139,7 @@ class SearchIndex:
         start = (request.page - 1) * request.per_page
         page = selected[start:start + request.per_page]
         body_terms = set(user_query.highlight_terms)
-        analyzer = searcher.schema["body"].analyzer
+        analyzer = searcher.schema["content"].analyzer
         hits = [self._hit(searcher.stored_fields(docnum), score, body_terms, analyzer)
                 for docnum, score in page]
         return SearchResult(query=request.query, total=len(selected), page=request.page,

@@ -7,6 +7,7 @@ more where the accents agree (exact fields, canonical tone placement).
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +24,12 @@ from index.tokens import Piece, scan
 EXACT_BOOST = 1.0
 # Weight of a multi-syllable word (pyvi) matched whole, over its syllables.
 COMPOUND_BOOST = 0.5
+# Weight of two words typed side by side and found side by side.
+BIGRAM_BOOST = 2.0
+# Up to this many clauses a document must match them all; a longer query (a
+# question, say) needs LONG_QUERY_SHARE of them, and ranking does the rest.
+ALL_REQUIRED_UP_TO = 3
+LONG_QUERY_SHARE = 0.5
 NUMBER_BOOST = 50.0
 CITATION_BOOST = 5.0
 
@@ -55,10 +62,12 @@ class Clause:
 
 @dataclass(frozen=True)
 class UserQuery:
-    """The Whoosh queries for one query text."""
+    """The Whoosh queries for one query text, and how many clauses must match."""
 
-    all_words: Any  # every clause must match
-    any_words: Any | None  # some clause must match: the fallback when none match all
+    all_words: Any  # every clause must match (scored with the bonuses)
+    any_words: Any | None  # some clause matches (scored likewise); None for one clause
+    clauses: tuple[Any, ...]  # one matching query per clause, to count them per document
+    min_match: int  # clauses a document must match; len(clauses) means all of them
     highlight_terms: frozenset[str]  # folded terms, for snippets
 
 
@@ -96,18 +105,21 @@ def build_query(text: str, schema: Any) -> UserQuery:
     positive = [clause for clause in clauses if not clause.negated]
     negative = [clause for clause in clauses if clause.negated]
     parts = [_clause_query(clause) for clause in positive]
+    min_match = len(parts) if len(parts) <= ALL_REQUIRED_UP_TO else math.ceil(
+        LONG_QUERY_SHARE * len(parts))
     key = number_key(text)
     if _NUMBER_LIKE.fullmatch(key) and not any(c.kind == "number" for c in positive):
         # "22 kh cb": either the number, or the words as typed.
         number = _number_query(key)
         all_words = query.Or([number, query.And(parts)]) if parts else number
         any_words = query.Or([number, *parts]) if parts else None
+        parts, min_match = [], 0
     elif not parts:
         all_words, any_words = query.Every(), None
     else:
         all_words = query.And(parts) if len(parts) > 1 else parts[0]
         any_words = query.Or(parts) if len(parts) > 1 else None
-    bonus = _compound_bonus(positive) if segments_words(schema) else None
+    bonus = _bonus(clauses, segments_words(schema))
     if bonus is not None:
         all_words = query.AndMaybe(all_words, bonus)
         any_words = query.AndMaybe(any_words, bonus) if any_words is not None else None
@@ -116,7 +128,7 @@ def build_query(text: str, schema: Any) -> UserQuery:
         all_words = query.AndNot(all_words, excluded)
         any_words = query.AndNot(any_words, excluded) if any_words is not None else None
     terms = frozenset(term for clause in positive for term in clause.folded)
-    return UserQuery(all_words, any_words, terms)
+    return UserQuery(all_words, any_words, tuple(parts), min_match, terms)
 
 
 def _fields(text: str, exact: bool = False, boost: float = 1.0) -> Any:
@@ -152,12 +164,28 @@ def _clause_query(clause: Clause) -> Any:
     return query.AndMaybe(folded, _fields(clause.exact[0], exact=True, boost=EXACT_BOOST))
 
 
-def _compound_bonus(clauses: list[Clause]) -> Any | None:
-    """Return the query for pyvi's multi-syllable words among consecutive typed words."""
+def _bonus(clauses: list[Clause], segmented: bool) -> Any | None:
+    """Return the optional query that ranks words typed side by side higher where they
+    also stand side by side: each adjacent pair as a phrase and, in a segmented
+    index, pyvi's multi-syllable words."""
+    extras: list[Any] = []
+    for first, second in zip(clauses, clauses[1:], strict=False):
+        if (first.kind == second.kind == "word" and not first.negated
+                and not second.negated):
+            extras.append(query.Phrase("content", [first.folded[0], second.folded[0]],
+                                       boost=BIGRAM_BOOST))
+    if segmented:
+        extras += _compounds(clauses)
+    return query.Or(extras) if extras else None
+
+
+def _compounds(clauses: list[Clause]) -> list[Any]:
+    """Return queries for pyvi's multi-syllable words among consecutive typed words."""
     words: list[Any] = []
     run: list[Clause] = []
     for clause in [*clauses, None]:
-        if clause is not None and clause.kind == "word" and clause.typed[0].isalpha():
+        if (clause is not None and clause.kind == "word" and not clause.negated
+                and clause.typed[0].isalpha()):
             run.append(clause)
             continue
         syllables = [canonical_tones(c.typed[0]) for c in run]
@@ -165,4 +193,4 @@ def _compound_bonus(clauses: list[Clause]) -> Any | None:
             word = "_".join(s.lower() for s in syllables[first:first + count])
             words.append(_fields(word, exact=True, boost=COMPOUND_BOOST))
         run = []
-    return query.Or(words) if words else None
+    return words

@@ -58,7 +58,9 @@ class SearchResult:
     hits: list[Hit]
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     suggestion: str | None = None
-    match: str = "all"  # "all": every word matched; "any": none had all, some shown
+    # "all": every word matched; "most": a long query, enough of its words;
+    # "any": no document had every word, those with some are shown.
+    match: str = "all"
 
     @property
     def pages(self) -> int:
