@@ -18,7 +18,7 @@ from index.numbers import number_key
 from index.schema import EXACT_FIELDS, EXACT_SUFFIX, TEXT_FIELDS, segments_words
 from index.segment import compound_spans
 from index.text import canonical_tones, fold_accents
-from index.tokens import Piece, scan
+from index.tokens import Piece, scan, spelled_dates
 
 # Weight of a match with the accents as typed, over the folded match.
 EXACT_BOOST = 1.0
@@ -86,8 +86,18 @@ def parse_clauses(text: str) -> list[Clause]:
         bare = chunk.group("bare")
         negated = bare.startswith("-") and len(bare) > 1
         clauses += [_clause(piece, negated) for piece in scan(bare, query=True)]
+    clauses = _spelled_dates(clauses)
     return [clause for index, clause in enumerate(clauses)
             if not _is_number_label(clause, clauses[index + 1:index + 2])]
+
+
+def _spelled_dates(clauses: list[Clause]) -> list[Clause]:
+    """Replace "ngày 11 tháng 10 năm 2016" typed as words by its date clause."""
+    pieces = [Piece(clause.kind if len(clause.typed) == 1 and not clause.negated else "",
+                    clause.typed[0], 0, 0) for clause in clauses]
+    for index, date in reversed(spelled_dates(pieces)):
+        clauses[index - 1:index + 5] = [Clause("date", (date.text,))]
+    return clauses
 
 
 def _clause(piece: Piece, negated: bool) -> Clause:
