@@ -80,10 +80,11 @@ def main() -> None:
         facets.add_field("doc_type")
 
         def plain_whoosh(query: str) -> None:
-            results = searcher.search(build_query(query, ix.schema), limit=10, groupedby=facets)
+            results = searcher.search(build_query(query, ix.schema).all_words, limit=10,
+                                      groupedby=facets)
             results.fragmenter = highlight.ContextFragmenter()
             for hit in results:
-                hit.highlights("body")
+                hit.highlights("content", text=hit["body"])
             results.groups("year")
             results.groups("doc_type")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -15,6 +16,7 @@ def to_nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+@functools.lru_cache(maxsize=200_000)
 def fold_accents(text: str) -> str:
     """Return text without Vietnamese tone and vowel marks, with đ folded to d.
 
@@ -39,6 +41,7 @@ for _first, _second in (("o", "a"), ("o", "e"), ("u", "y")):
                        (_first.upper(), _second)):
             _MOVES[_a + unicodedata.normalize("NFC", _b + _tone)] = (
                 unicodedata.normalize("NFC", _a + _tone) + _b)
+_TONED_SECOND = frozenset(key[1] for key in _MOVES)
 _TONE_ON_SECOND = re.compile("(?<![qQ])(?:" + "|".join(sorted(_MOVES)) + ")(?!\\w)")
 
 
@@ -47,4 +50,6 @@ def canonical_tones(text: str) -> str:
 
     Length-preserving: offsets into the result are offsets into the input.
     """
+    if not _TONED_SECOND.intersection(text):
+        return text  # nearly every word: skip the regular expression
     return _TONE_ON_SECOND.sub(lambda match: _MOVES[match.group()], text)

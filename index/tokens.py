@@ -59,6 +59,8 @@ def spelled_dates(pieces: list[Piece]) -> list[tuple[int, Piece]]:
     """Return (index of the day's piece, date piece) for "ngày 11 tháng 10 năm 2016"."""
     found: list[tuple[int, Piece]] = []
     for index in range(1, len(pieces) - 4):
+        if not pieces[index].text.isdigit() or pieces[index - 1].text[:1] not in "nN":
+            continue  # cheap test first: this runs over every word of every document
         window = pieces[index - 1:index + 5]
         if any(piece.kind != "word" for piece in window):
             continue
@@ -66,7 +68,7 @@ def spelled_dates(pieces: list[Piece]) -> list[tuple[int, Piece]]:
         if any(want and word != want for word, want in zip(words, _SPELLED_DATE, strict=True)):
             continue
         day, month, year = words[1], words[3], words[5]
-        if not (day.isdigit() and month.isdigit() and year.isdigit() and len(year) == 4):
+        if not (month.isdigit() and year.isdigit() and len(year) == 4):
             continue
         iso = _iso_date(year, month, day)
         if iso:
