@@ -66,24 +66,26 @@ class VietnameseTokenizer(Tokenizer):
 
 
 def _compounds(text: str, pieces: list[Piece]) -> list[tuple[int, Piece]]:
-    """Return (index of first syllable, word piece) for pyvi's multi-syllable words."""
+    """Return (index of first syllable, word piece) for pyvi's multi-syllable words.
+
+    pyvi sees runs of alphabetic syllables separated by spaces only, so that
+    no word spans punctuation, a number or a date.
+    """
+    runs: list[list[int]] = []
+    for index, piece in enumerate(pieces):
+        if piece.kind != "word" or not piece.text.isalpha():
+            runs.append([])
+        elif runs and runs[-1] and not text[pieces[runs[-1][-1]].end:piece.start].strip():
+            runs[-1].append(index)
+        else:
+            runs.append([index])
     found: list[tuple[int, Piece]] = []
-    run: list[int] = []
-    for index in range(len(pieces) + 1):
-        piece = pieces[index] if index < len(pieces) else None
-        joins = (piece is not None and piece.kind == "word" and piece.text.isalpha()
-                 and (not run or not text[pieces[run[-1]].end:piece.start].strip()))
-        if joins:
-            run.append(index)
-            continue
-        if len(run) > 1:
-            syllables = [canonical_tones(pieces[i].text) for i in run]
-            for first, count in compound_spans(syllables):
-                words = syllables[first:first + count]
-                start, end = pieces[run[first]].start, pieces[run[first + count - 1]].end
-                found.append((run[first], Piece("word", "_".join(words), start, end)))
-        run = [index] if piece is not None and piece.kind == "word" and piece.text.isalpha() \
-            else []
+    for run in runs:
+        syllables = [canonical_tones(pieces[i].text) for i in run]
+        for first, count in compound_spans(syllables):
+            start, end = pieces[run[first]].start, pieces[run[first + count - 1]].end
+            word = Piece("word", "_".join(syllables[first:first + count]), start, end)
+            found.append((run[first], word))
     return found
 
 
