@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INDEX_DIR ?= var/index
-SAMPLES := $(wildcard samples/*.html)
+SAMPLES := $(wildcard samples/pages/*.html)
 
 export TRACUU_INDEX_DIR := $(abspath $(INDEX_DIR))
 
@@ -30,7 +30,7 @@ index: $(INDEX_DIR)/.built
 
 # Rebuilt when a sample changes; ingest replaces documents by id.
 $(INDEX_DIR)/.built: $(VENV)/.installed $(SAMPLES)
-	$(BIN)/tracuu ingest samples --index $(INDEX_DIR)
+	$(BIN)/tracuu ingest samples/pages --index $(INDEX_DIR)
 	touch $@
 
 lint: $(VENV)/.installed-test

@@ -1,7 +1,7 @@
 """Sample ingest time and query latency, beside plain Whoosh in the same run.
 
 Run: .venv/bin/python bench/sample_e2e.py [--repeat 5] [SOURCE ...]
-(defaults to samples/). Prints ingest time, docs/s, and p50/p95 latency of a
+(defaults to samples/pages/). Prints ingest time, docs/s, and p50/p95 latency of a
 full results page through tracuu's search function and over HTTP (gunicorn),
 with the ratio to a baseline: Whoosh's own search(limit=10, groupedby=facets)
 plus highlights, on the same index.
@@ -52,7 +52,8 @@ def time_ms(action, repeat: int) -> list[float]:  # type: ignore[no-untyped-def]
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("sources", nargs="*", type=Path, default=[PROJECT / "samples"])
+    parser.add_argument("sources", nargs="*", type=Path,
+                        default=[PROJECT / "samples" / "pages"])
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="tracuu-bench-"))

@@ -14,11 +14,11 @@ from index.text import to_nfc
 
 FIELDS = (
     "id", "title", "body", "doc_type", "number", "issued", "year", "issuer",
-    "author", "refs", "url", "visibility", "category",
+    "author", "refs", "url", "visibility", "category", "updater",
 )
 VISIBILITIES = ("public", "internal")
 _STRING_FIELDS = ("id", "title", "body", "doc_type", "number", "issuer", "author", "url",
-                  "visibility", "category")
+                  "visibility", "category", "updater")
 
 
 class RecordError(ValueError):
@@ -46,6 +46,7 @@ class Document:
     url: str = ""
     visibility: str = "public"
     category: str = ""
+    updater: str = ""  # who last updated the page on the source site ("Người cập nhật")
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> tuple[Document, list[str]]:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, Schema
 
 from index.analysis import exact_analyzer, folded_analyzer
+from index.fields import AnalyzedText
 from index.numbers import number_key
 from index.record import Document
 
@@ -30,26 +31,31 @@ def build_schema(segment: bool = SEGMENT_WORDS) -> Schema:
     exact = exact_analyzer(segment=segment)
     return Schema(
         id=ID(stored=True, unique=True),
-        title=TEXT(analyzer=analyzer, stored=True),
-        title_exact=TEXT(analyzer=exact),
+        title=AnalyzedText(analyzer=analyzer, stored=True),
+        title_exact=AnalyzedText(analyzer=exact),
         body=STORED,
-        content=TEXT(analyzer=analyzer),
-        content_exact=TEXT(analyzer=exact),
+        content=AnalyzedText(analyzer=analyzer),
+        content_exact=AnalyzedText(analyzer=exact),
         # Column-backed ("sortable") so facets and sorting read a column
         # instead of every stored document.
         doc_type=ID(stored=True, sortable=True),
-        number=TEXT(analyzer=analyzer, stored=True),
+        number=AnalyzedText(analyzer=analyzer, stored=True),
         number_key=ID,
         issued=ID(stored=True, sortable=True),
         year=NUMERIC(int, stored=True, sortable=True, default=0),
-        issuer=TEXT(analyzer=analyzer, stored=True),
-        author=TEXT(analyzer=analyzer, stored=True),
+        issuer=AnalyzedText(analyzer=analyzer, stored=True),
+        author=AnalyzedText(analyzer=analyzer, stored=True),
         refs=STORED,
         ref_keys=KEYWORD(lowercase=False, scorable=True),
         url=STORED,
         visibility=ID(stored=True, sortable=True),
         category=ID(stored=True),
         content_hash=STORED,
+        updater=STORED,
+        # The file a document was read from, and the fingerprint of its bytes
+        # (and sidecar overrides), so that an unchanged file is not read again.
+        source=ID(stored=True),
+        source_fingerprint=STORED,
     )
 
 
@@ -58,8 +64,12 @@ def segments_words(schema: Schema) -> bool:
     return bool(getattr(schema["content" + EXACT_SUFFIX].analyzer.items[0], "segment", False))
 
 
-def to_fields(document: Document) -> dict[str, Any]:
-    """Return the Whoosh field values that index a document."""
+def to_fields(document: Document, schema: Schema | None = None) -> dict[str, Any]:
+    """Return the Whoosh field values that index a document.
+
+    Given the schema, text fields come analysed already (see index.fields),
+    so the caller may do this part in another process.
+    """
     fields: dict[str, Any] = {
         "id": document.id,
         "title": document.title,
@@ -73,11 +83,19 @@ def to_fields(document: Document) -> dict[str, Any]:
         "url": document.url,
         "visibility": document.visibility,
         "category": document.category,
+        "updater": document.updater,
         "content_hash": document.content_hash(),
     }
     fields["content"] = f"{document.title}\n\n{document.body}"
     for name in EXACT_FIELDS:
         fields[name + EXACT_SUFFIX] = fields[name]
+    if schema is not None:
+        for name, value in list(fields.items()):
+            field = schema[name]
+            if isinstance(field, AnalyzedText) and isinstance(value, str):
+                if field.stored:
+                    fields[f"_stored_{name}"] = value
+                fields[name] = field.analyzed(value)
     if document.year is not None:
         fields["year"] = document.year
     if document.number:
@@ -104,4 +122,5 @@ def from_stored(stored: dict[str, Any]) -> Document:
         url=stored.get("url", ""),
         visibility=stored.get("visibility", "public"),
         category=stored.get("category", ""),
+        updater=stored.get("updater", ""),
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,41 +45,95 @@ def open_index(path: Path, *, create: bool = False, segment: bool = SEGMENT_WORD
     return whoosh_index.create_in(str(path), build_schema(segment))
 
 
+@dataclass(frozen=True)
+class Source:
+    """The file a document was read from, and a fingerprint of what was read."""
+
+    path: str
+    fingerprint: str
+
+
 @dataclass
 class WriteSummary:
-    """Which document ids a write added, replaced, or found unchanged."""
+    """Which document ids a write added, replaced, found unchanged or removed."""
 
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
 
 
-def write_documents(ix: Any, documents: Iterable[Document]) -> WriteSummary:
-    """Add or replace documents by id in one commit; leave unchanged ones alone.
+def prepare(document: Document, source: Source | None, schema: Any) -> dict[str, Any]:
+    """Return the analysed field values of a document (the costly part, any process)."""
+    fields = to_fields(document, schema)
+    if source is not None:
+        fields["source"] = source.path
+        fields["source_fingerprint"] = source.fingerprint
+    return fields
 
-    Whoosh writes the new segment first and switches the table of contents
-    last, so an interrupted write leaves the previous generation readable.
+
+def write_documents(ix: Any, documents: Iterable[dict[str, Any]],
+                    remove: Iterable[str] | Callable[[], Iterable[str]] = ()) -> WriteSummary:
+    """Add or replace prepared documents by id and remove others, in one commit.
+
+    ``remove`` may be a function, called once every document is written. A
+    document whose fields are unchanged is left alone (a new fingerprint of
+    its source is still recorded). Whoosh writes new segments first and
+    switches the table of contents last, so an interrupted write, even a
+    killed process, leaves the previous generation complete and readable.
     """
     summary = WriteSummary()
     writer = ix.writer()
+    changed = False
     try:
         with ix.searcher() as searcher:
-            for document in documents:
-                fields = to_fields(document)
-                existing = searcher.document(id=document.id)
+            for fields in documents:
+                doc_id = fields["id"]
+                existing = searcher.document(id=doc_id)
                 if existing is None:
-                    summary.added.append(document.id)
-                elif existing.get("content_hash") == fields["content_hash"]:
-                    summary.unchanged.append(document.id)
-                    continue
+                    summary.added.append(doc_id)
+                elif existing.get("content_hash") != fields["content_hash"]:
+                    summary.updated.append(doc_id)
                 else:
-                    summary.updated.append(document.id)
+                    summary.unchanged.append(doc_id)
+                    if existing.get("source_fingerprint") == fields.get("source_fingerprint"):
+                        continue
                 writer.update_document(**fields)
+                changed = True
+            for doc_id in remove() if callable(remove) else remove:
+                if searcher.document_number(id=doc_id) is not None:
+                    writer.delete_by_term("id", doc_id)
+                    summary.removed.append(doc_id)
+                    changed = True
     except BaseException:
         writer.cancel()
         raise
-    if summary.added or summary.updated:
+    if changed:
         writer.commit()
     else:
         writer.cancel()
     return summary
+
+
+class SourceState:
+    """What the index knows of the sources its documents came from."""
+
+    def __init__(self, searcher: Any) -> None:
+        self._searcher = searcher
+
+    def read_from(self, path: str) -> tuple[str, list[str]]:
+        """Return the fingerprint recorded for a source and the ids read from it."""
+        fingerprints, ids = set(), []
+        for docnum in self._searcher.document_numbers(source=path):
+            stored = self._searcher.stored_fields(docnum)
+            fingerprints.add(stored.get("source_fingerprint", ""))
+            ids.append(stored["id"])
+        fingerprint = fingerprints.pop() if len(fingerprints) == 1 else ""
+        return fingerprint, ids
+
+    def sources_under(self, root: str) -> list[str]:
+        """Return every recorded source at root or below it."""
+        prefix = root.rstrip("/") + "/"
+        return [path for path in (term.decode("utf-8") if isinstance(term, bytes) else term
+                                  for term in self._searcher.lexicon("source"))
+                if path == root or path.startswith(prefix)]

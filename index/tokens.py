@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from index.numbers import NUMBER_PATTERN, number_key
 from index.text import fold_accents, to_nfc
@@ -18,15 +18,16 @@ from index.text import fold_accents, to_nfc
 WORD = r"(?:[^\W_]|[\u0300-\u036f])+"
 DATE = (r"(?<![\w/.-])(?P<day>\d{1,2})(?P<sep>[/.-])(?P<month>\d{1,2})(?P=sep)"
         r"(?P<year>\d{4})(?![\w/-])")
-_SCAN = re.compile(rf"(?P<num>{NUMBER_PATTERN.pattern})|(?P<date>{DATE})|(?P<word>{WORD})",
-                   re.VERBOSE)
+# Words that start with a letter come first: nearly every token is one, and
+# neither a number nor a date starts with a letter.
+_SCAN = re.compile(rf"(?P<word>[^\W\d_](?:{WORD})?)|(?P<num>{NUMBER_PATTERN.pattern})"
+                   rf"|(?P<date>{DATE})|(?P<digits>{WORD})", re.VERBOSE)
 # Users type numbers in any case ("22-kh/cb"); documents write them upper case.
 _SCAN_QUERY = re.compile(_SCAN.pattern, re.VERBOSE | re.IGNORECASE)
 _SPELLED_DATE = ("ngay", None, "thang", None, "nam", None)
 
 
-@dataclass(frozen=True)
-class Piece:
+class Piece(NamedTuple):
     """A word, number or date of a text: its indexed text and where it stands."""
 
     kind: str  # "word", "number" or "date"
@@ -39,19 +40,19 @@ def scan(text: str, *, query: bool = False) -> list[Piece]:
     """Return the pieces of text in order; offsets point into text as given (NFC or NFD)."""
     pieces: list[Piece] = []
     for match in (_SCAN_QUERY if query else _SCAN).finditer(text):
+        kind = match.lastgroup
         start, end = match.span()
-        if match.group("num"):
-            pieces.append(Piece("number", number_key(match.group("num")), start, end))
-            continue
-        if match.group("date"):
+        if kind == "word" or kind == "digits":
+            pieces.append(Piece("word", to_nfc(match.group()), start, end))
+        elif kind == "num":
+            pieces.append(Piece("number", number_key(match.group()), start, end))
+        else:
             iso = _iso_date(match.group("year"), match.group("month"), match.group("day"))
             if iso:
                 pieces.append(Piece("date", iso, start, end))
             else:
                 pieces += [Piece("word", part.group(), start + part.start(), start + part.end())
                            for part in re.finditer(r"\d+", match.group())]
-            continue
-        pieces.append(Piece("word", to_nfc(match.group()), start, end))
     return pieces
 
 

@@ -10,3 +10,7 @@ class SourceError(Exception):
         super().__init__(f"{source}: {reason}")
         self.source = source
         self.reason = reason
+
+    def __reduce__(self) -> tuple[type[SourceError], tuple[str, str]]:
+        # Pickled from worker processes: rebuild from both arguments, not the message.
+        return (SourceError, (self.source, self.reason))

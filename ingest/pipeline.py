@@ -1,25 +1,40 @@
-"""Read source files into documents and write them to the index, losing nothing good."""
+"""Read source files into documents and write them to the index, losing nothing good.
+
+Each file is fingerprinted (its bytes and its sidecar overrides); a file
+whose fingerprint the index already holds is not read again. Every file
+that cannot be read gives one failure naming it, and the rest goes in.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Iterator
+import multiprocessing
+import sys
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from index.record import Document, RecordError
-from index.store import write_documents
-from ingest.decode import EncodingError, decode_text
-from ingest.errors import SourceError
-from ingest.html_page import read_html
-from ingest.metadata import cited_numbers, infer_doc_type, own_number
-from ingest.plain_text import read_plain_text
+from tqdm import tqdm
 
-PAGE_SUFFIXES = {".html", ".htm"}
-TEXT_SUFFIXES = {".txt"}
-RECORD_SUFFIXES = {".json", ".jsonl"}
-SUFFIXES = PAGE_SUFFIXES | TEXT_SUFFIXES | RECORD_SUFFIXES
+from index.record import Document, RecordError
+from index.store import Source, SourceState, prepare, write_documents
+from ingest.errors import SourceError
+from ingest.metadata import cited_numbers, infer_doc_type, own_number
+from ingest.readers import (
+    RECORD_SUFFIXES,
+    SUFFIXES,
+    file_type,
+    parse_lines,
+    read_records,
+    record_lines,
+)
+from ingest.sidecar import SIDECAR_NAMES, SidecarError, overrides_for, read_sidecar
+
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
 
 @dataclass
@@ -30,125 +45,282 @@ class IngestReport:
     added: int = 0
     updated: int = 0
     unchanged: int = 0
+    removed: int = 0
     failed: list[SourceError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+    def fail(self, source: str, reason: str) -> None:
+        """Count a document that could not be read."""
+        self.read += 1
+        self.failed.append(SourceError(source, reason))
 
     def to_json(self) -> dict[str, Any]:
         """Return the report as JSON-ready data."""
         return {
             "read": self.read, "added": self.added, "updated": self.updated,
-            "unchanged": self.unchanged, "failed": len(self.failed),
+            "unchanged": self.unchanged, "removed": self.removed, "failed": len(self.failed),
             "failures": [{"source": error.source, "reason": error.reason}
                          for error in self.failed],
             "warnings": self.warnings,
         }
 
 
-def ingest_paths(paths: list[Path], ix: Any) -> IngestReport:
-    """Read every supported file under paths and write the documents in one commit."""
-    documents, report = read_documents(paths)
-    summary = write_documents(ix, documents)
-    report.added = len(summary.added)
-    report.updated = len(summary.updated)
-    report.unchanged = len(summary.unchanged)
+@dataclass(frozen=True)
+class SourceFile:
+    """A file to read, the id its document gets, and the sidecar fields for it."""
+
+    path: Path
+    file_id: str
+    overrides: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Job:
+    """Work for one process: a whole file, or a chunk of a JSON Lines file's lines."""
+
+    source_file: SourceFile
+    source: Source
+    data: bytes = b""
+    lines: tuple[tuple[str, str], ...] | None = None
+
+
+# (where, document or error, unknown field names, prepared index fields)
+Outcome = tuple[str, Document | SourceError, list[str], dict[str, Any] | None]
+LINES_PER_JOB = 200
+_schema: Any = None  # set in each worker process: the index's schema, for analysis
+
+
+def ingest_paths(paths: list[Path], ix: Any, *, prune: bool = False,
+                 max_bytes: int = DEFAULT_MAX_BYTES, progress: bool = False,
+                 workers: int = 1) -> IngestReport:
+    """Read every supported file under paths and write the documents in one commit.
+
+    Reading, parsing and analysis run in ``workers`` processes; one writer
+    takes their output in order. With prune, documents read earlier from
+    files under paths that no longer exist (or no longer hold that document)
+    are removed.
+    """
+    report = IngestReport()
+    seen: dict[str, str] = {}  # id -> where it was read
+    kept: set[str] = set()  # ids of files not read again, or that failed this time
+    with ix.searcher() as searcher:
+        state = SourceState(searcher)
+        jobs = list(_jobs(find_sources(paths, report), state, max_bytes, report, kept))
+        known = {job.source.path: state.read_from(job.source.path)[1] for job in jobs}
+
+        def prepared() -> Iterator[dict[str, Any]]:
+            bar = tqdm(total=len(jobs), unit="job", disable=not progress, file=sys.stderr,
+                       leave=False)
+            with _mapper(workers, ix.schema) as run:
+                for job, outcomes in zip(jobs, run(_read_job, jobs), strict=True):
+                    bar.update()
+                    for where, item, unknown, fields in outcomes:
+                        report.read += 1
+                        if isinstance(item, SourceError):
+                            report.failed.append(item)
+                            kept.update(known[job.source.path])  # keep the old version
+                            continue
+                        _warn_unknown(where, unknown, report)
+                        if item.id in seen:
+                            report.failed.append(SourceError(
+                                where, f"duplicate id {item.id!r} (first read from "
+                                f"{seen[item.id]})"))
+                            continue
+                        seen[item.id] = where
+                        assert fields is not None
+                        yield fields
+            bar.close()
+
+        def stale() -> list[str]:
+            return _stale(paths, state, seen, kept) if prune else []
+
+        summary = write_documents(ix, prepared(), remove=stale)
+    report.added += len(summary.added)
+    report.updated += len(summary.updated)
+    report.unchanged += len(summary.unchanged)
+    report.removed += len(summary.removed)
     return report
 
 
-def read_documents(paths: list[Path]) -> tuple[list[Document], IngestReport]:
-    """Read every supported file under paths into documents; report what failed."""
+def read_documents(paths: list[Path], *, max_bytes: int = DEFAULT_MAX_BYTES
+                   ) -> tuple[list[Document], IngestReport]:
+    """Read every supported file under paths into documents, without an index."""
     report = IngestReport()
-    documents: dict[str, tuple[Document, str]] = {}
-    ignored_fields: set[str] = set()
-    for source, record in _records(paths, report):
-        report.read += 1
+    documents: dict[str, Document] = {}
+    for source_file in find_sources(paths, report):
+        data = _read_bytes(source_file.path, max_bytes, report)
+        if data is None:
+            continue
+        source = Source(str(source_file.path.resolve()), _fingerprint(data, {}))
+        for where, item, unknown, _ in _read_job(Job(source_file, source, data)):
+            report.read += 1
+            if isinstance(item, SourceError):
+                report.failed.append(item)
+            elif item.id in documents:
+                report.failed.append(SourceError(where, f"duplicate id {item.id!r}"))
+            else:
+                _warn_unknown(where, unknown, report)
+                documents[item.id] = item
+    return list(documents.values()), report
+
+
+def _jobs(files: Iterator[SourceFile], state: SourceState, max_bytes: int,
+          report: IngestReport, kept: set[str]) -> Iterator[Job]:
+    """Yield the work for files that changed since the index last read them."""
+    for source_file in files:
+        path = str(source_file.path.resolve())
+        known_fingerprint, known_ids = state.read_from(path)
+        data = _read_bytes(source_file.path, max_bytes, report)
+        if data is None:
+            kept.update(known_ids)
+            continue
+        source = Source(path, _fingerprint(data, source_file.overrides))
+        if known_ids and source.fingerprint == known_fingerprint:
+            report.read += len(known_ids)
+            report.unchanged += len(known_ids)
+            kept.update(known_ids)
+            continue
+        if file_type(source_file.path) not in (".jsonl", ".jsonl.gz"):
+            yield Job(source_file, source, data)
+            continue
+        lines = record_lines(source_file.path, data)
+        if isinstance(lines, SourceError):
+            report.fail(lines.source, lines.reason)
+            kept.update(known_ids)
+            continue
+        for start in range(0, len(lines), LINES_PER_JOB):
+            yield Job(source_file, source, lines=tuple(lines[start:start + LINES_PER_JOB]))
+
+
+@contextmanager
+def _mapper(workers: int, schema: Any) -> Iterator[Callable[..., Iterator[Any]]]:
+    """Yield an ordered map over jobs: in this process, or in worker processes.
+
+    concurrent.futures rather than multiprocessing.Pool: a worker that dies or
+    a result that cannot be unpickled raises here instead of hanging forever.
+    """
+    if workers <= 1:
+        _init_worker(schema)
+        yield map
+        return
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
+                             initargs=(schema,)) as pool:
+        yield lambda function, jobs: pool.map(function, jobs, chunksize=4)
+
+
+def _init_worker(schema: Any) -> None:
+    global _schema
+    _schema = schema
+
+
+def _read_job(job: Job) -> list[Outcome]:
+    """Parse, validate and analyse the documents of one job (in a worker process)."""
+    if job.lines is not None:
+        records = parse_lines(list(job.lines))
+    else:
+        records = read_records(job.source_file.path, job.data)
+    outcomes: list[Outcome] = []
+    for where, record in records:
+        if isinstance(record, SourceError):
+            outcomes.append((where, record, [], None))
+            continue
+        record = dict(record)
+        if file_type(job.source_file.path) not in RECORD_SUFFIXES:
+            record["id"] = job.source_file.file_id  # JSON records name their own ids
+        record.update(job.source_file.overrides)
         try:
             document, unknown = Document.from_mapping(_complete_metadata(record))
         except RecordError as error:
-            report.failed.append(SourceError(source, str(error)))
+            outcomes.append((where, SourceError(where, str(error)), [], None))
             continue
-        for name in unknown:
-            if name not in ignored_fields:
-                ignored_fields.add(name)
-                report.warnings.append(f"{source}: unknown field '{name}' ignored")
-        if document.id in documents:
-            first = documents[document.id][1]
-            report.failed.append(
-                SourceError(source, f"duplicate id {document.id!r} (first read from {first})"))
-            continue
-        documents[document.id] = (document, source)
-    return [document for document, _ in documents.values()], report
+        fields = prepare(document, job.source, _schema) if _schema is not None else None
+        outcomes.append((where, document, unknown, fields))
+    return outcomes
 
 
-def _records(paths: list[Path], report: IngestReport) -> Iterator[tuple[str, dict[str, Any]]]:
+def _warn_unknown(where: str, unknown: list[str], report: IngestReport) -> None:
+    for name in unknown:
+        message = f"unknown field '{name}' ignored"
+        if not any(warning.endswith(message) for warning in report.warnings):
+            report.warnings.append(f"{where}: {message}")
+
+
+def find_sources(paths: list[Path], report: IngestReport) -> Iterator[SourceFile]:
+    """Yield the supported files under paths, with their ids and sidecar overrides."""
     for path in paths:
         if path.is_dir():
-            for file in sorted(path.rglob("*")):
-                relative = file.relative_to(path)
-                if any(part.startswith(".") for part in relative.parts):
-                    continue
-                if file.is_file() and file.suffix.lower() in SUFFIXES:
-                    yield from _read_file(file, relative.with_suffix("").as_posix(), report)
+            yield from _folder_sources(path, report)
         elif path.is_file():
-            if path.suffix.lower() not in SUFFIXES:
-                report.read += 1
-                report.failed.append(SourceError(
-                    str(path), f"unsupported file type {path.suffix or '(none)'!r}; "
-                    f"expected one of {', '.join(sorted(SUFFIXES))}"))
+            if file_type(path) is None:
+                report.fail(str(path), f"unsupported file type {path.suffix or '(none)'!r}; "
+                            f"expected one of {', '.join(SUFFIXES)}")
                 continue
-            yield from _read_file(path, path.stem, report)
+            try:
+                sidecar = read_sidecar(path.parent)
+            except SidecarError as error:
+                report.fail(str(path), f"{error} ({path.parent})")
+                continue
+            yield SourceFile(path, _strip_suffix(path.name), overrides_for(sidecar, path.name))
         else:
-            report.read += 1
-            report.failed.append(SourceError(str(path), "no such file or folder"))
+            report.fail(str(path), "no such file or folder")
 
 
-def _read_file(path: Path, file_id: str, report: IngestReport
-               ) -> Iterator[tuple[str, dict[str, Any]]]:
-    source = str(path)
-    try:
-        text = decode_text(path.read_bytes())
-    except OSError as error:
-        report.read += 1
-        report.failed.append(SourceError(source, f"cannot read: {error.strerror or error}"))
-        return
-    except EncodingError as error:
-        report.read += 1
-        report.failed.append(SourceError(source, str(error)))
-        return
-    suffix = path.suffix.lower()
-    if suffix in RECORD_SUFFIXES:
-        yield from _read_records(text, source, suffix, report)
-        return
-    try:
-        record = read_html(text) if suffix in PAGE_SUFFIXES else read_plain_text(text)
-    except ValueError as error:
-        report.read += 1
-        report.failed.append(SourceError(source, str(error)))
-        return
-    record["id"] = file_id
-    yield source, record
-
-
-def _read_records(text: str, source: str, suffix: str, report: IngestReport
-                  ) -> Iterator[tuple[str, dict[str, Any]]]:
-    if suffix == ".jsonl":
-        lines = [(f"{source}:{number}", line)
-                 for number, line in enumerate(text.splitlines(), start=1) if line.strip()]
-    else:
-        lines = [(source, text)]
-    for where, line in lines:
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as error:
-            report.read += 1
-            report.failed.append(SourceError(where, f"invalid JSON ({error.msg})"))
+def _folder_sources(root: Path, report: IngestReport) -> Iterator[SourceFile]:
+    sidecars: dict[Path, dict[str, dict[str, Any]] | SidecarError] = {}
+    for file in sorted(root.rglob("*")):
+        relative = file.relative_to(root)
+        if (any(part.startswith(".") for part in relative.parts) or not file.is_file()
+                or file.name in SIDECAR_NAMES or file_type(file) is None):
             continue
-        items = data if suffix == ".json" and isinstance(data, list) else [data]
-        for item in items:
-            if isinstance(item, dict):
-                yield where, item
-            else:
-                report.read += 1
-                report.failed.append(SourceError(where, "expected a JSON object (a record)"))
+        if file.parent not in sidecars:
+            try:
+                sidecars[file.parent] = read_sidecar(file.parent)
+            except SidecarError as error:
+                sidecars[file.parent] = error
+        sidecar = sidecars[file.parent]
+        if isinstance(sidecar, SidecarError):
+            # Its overrides may make documents internal: without them, nothing goes in.
+            report.fail(str(file), f"{sidecar} ({file.parent})")
+            continue
+        file_id = (relative.parent / _strip_suffix(file.name)).as_posix()
+        yield SourceFile(file, file_id, overrides_for(sidecar, file.name))
+
+
+def _strip_suffix(name: str) -> str:
+    suffix = file_type(Path(name))
+    return name[: -len(suffix)] if suffix else name
+
+
+def _read_bytes(path: Path, max_bytes: int, report: IngestReport) -> bytes | None:
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            report.fail(str(path), f"file too large ({size:,} bytes; the limit is "
+                        f"{max_bytes:,}, see --max-bytes)")
+            return None
+        return path.read_bytes()
+    except OSError as error:
+        report.fail(str(path), f"cannot read: {error.strerror or error}")
+        return None
+
+
+def _fingerprint(data: bytes, overrides: dict[str, Any]) -> str:
+    digest = hashlib.sha256(data)
+    digest.update(json.dumps(overrides, sort_keys=True, ensure_ascii=False).encode())
+    return digest.hexdigest()
+
+
+def _stale(paths: list[Path], state: SourceState, documents: dict[str, str],
+           kept: set[str]) -> list[str]:
+    """Return ids read earlier from under paths that this run neither read nor kept."""
+    stale: list[str] = []
+    for path in paths:
+        for source in state.sources_under(str(path.resolve())):
+            _, ids = state.read_from(source)
+            stale += [doc_id for doc_id in ids if doc_id not in documents and doc_id not in kept]
+    return list(dict.fromkeys(stale))
 
 
 def _complete_metadata(record: dict[str, Any]) -> dict[str, Any]:

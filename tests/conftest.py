@@ -15,7 +15,7 @@ from ingest.pipeline import IngestReport, ingest_paths, read_documents
 from search import SearchIndex
 
 PROJECT = Path(__file__).resolve().parent.parent
-SAMPLES = PROJECT / "samples"
+SAMPLES = PROJECT / "samples" / "pages"
 SHARED = PROJECT.parent / "shared"
 
 

@@ -39,7 +39,7 @@ def test_ingest_with_failures_exits_1_and_names_them(tmp_path: Path) -> None:
                                        "--index", str(tmp_path / "index")])
     assert result.exit_code == 1
     assert f"failed: {bad}:2: invalid JSON" in result.output
-    assert "read 3, added 2, updated 0, unchanged 0, failed 1" in result.output
+    assert "read 3, added 2, updated 0, unchanged 0, removed 0, failed 1" in result.output
 
 
 def test_usage_errors_exit_2(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ import click
 
 from index.doctypes import DOC_TYPES
 from index.store import IndexMissing, default_index_dir, open_index
-from ingest.pipeline import ingest_paths
+from ingest.pipeline import DEFAULT_MAX_BYTES, ingest_paths
 from search import SearchError, SearchIndex, SearchRequest
 
 index_option = click.option(
@@ -27,11 +27,23 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @index_option
+@click.option("--prune", is_flag=True,
+              help="Remove documents read earlier from these paths whose source is gone.")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES,
+              show_default=True, help="Skip (and report) files larger than this.")
+@click.option("--workers", type=click.IntRange(min=1), default=os.cpu_count() or 1,
+              show_default="all cores", help="Processes that read and analyse documents.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-def ingest(paths: tuple[Path, ...], index_dir: Path | None, as_json: bool) -> None:
-    """Read files and folders (.html, .htm, .txt, .json, .jsonl) into the index."""
+def ingest(paths: tuple[Path, ...], index_dir: Path | None, prune: bool, max_bytes: int,
+           workers: int, as_json: bool) -> None:
+    """Read files and folders into the index.
+
+    Reads .html/.htm pages, .txt/.md text, .docx, .pdf, and .json/.jsonl/.jsonl.gz
+    records; folders recursively, with tracuu-metadata.json/.csv sidecars.
+    """
     ix = open_index(index_dir or default_index_dir(), create=True)
-    report = ingest_paths(list(paths), ix)
+    report = ingest_paths(list(paths), ix, prune=prune, max_bytes=max_bytes, workers=workers,
+                          progress=sys.stderr.isatty() and not as_json)
     if as_json:
         click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:
@@ -40,7 +52,8 @@ def ingest(paths: tuple[Path, ...], index_dir: Path | None, as_json: bool) -> No
         for failure in report.failed:
             click.echo(f"failed: {failure.source}: {failure.reason}", err=True)
         click.echo(f"read {report.read}, added {report.added}, updated {report.updated}, "
-                   f"unchanged {report.unchanged}, failed {len(report.failed)}")
+                   f"unchanged {report.unchanged}, removed {report.removed}, "
+                   f"failed {len(report.failed)}")
     sys.exit(1 if report.failed else 0)
 
 
