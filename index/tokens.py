@@ -37,7 +37,23 @@ class Piece(NamedTuple):
 
 
 def scan(text: str, *, query: bool = False) -> list[Piece]:
-    """Return the pieces of text in order; offsets point into text as given (NFC or NFD)."""
+    """Return the pieces of text in order; offsets point into text as given (NFC or NFD).
+
+    The last text's pieces are kept: indexing scans each text twice in a
+    row, for its accent-free and its exact field. Do not change the list.
+    """
+    global _last
+    if _last is not None and _last[1] == query and _last[0] == text:
+        return _last[2]
+    pieces = _scan(text, query)
+    _last = (text, query, pieces)
+    return pieces
+
+
+_last: tuple[str, bool, list[Piece]] | None = None
+
+
+def _scan(text: str, query: bool) -> list[Piece]:
     pieces: list[Piece] = []
     for match in (_SCAN_QUERY if query else _SCAN).finditer(text):
         kind = match.lastgroup

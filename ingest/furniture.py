@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import re
 
-# Headings that open a block of links to other articles.
-RELATED_HEADING = re.compile(
-    r"^\s*(các bài viết khác|bài viết khác|tin liên quan|bài viết liên quan|tin khác|"
-    r"các tin khác|xem thêm)\b", re.IGNORECASE)
 # "Người cập nhật: Doãn Quan": who updated the page on the site.
 UPDATER = re.compile(r"^\s*Người cập nhật\s*:\s*(?P<name>.+?)\s*$", re.IGNORECASE)
 
@@ -69,10 +65,14 @@ _SEGMENTS = re.compile(r"\s*[|·•]\s*")
 
 
 def article_lines(lines: list[str]) -> list[str]:
-    """Return lines up to a related-links heading, without the updater line."""
+    """Return lines up to a related-links heading, without the updater line.
+
+    The heading must be the whole line ("Các bài viết khác:"): an article
+    may well start with "Tin khác thường …".
+    """
     kept: list[str] = []
     for line in lines:
-        if RELATED_HEADING.match(line):
+        if RELATED_TITLE.match(line):
             break
         if not UPDATER.match(line):
             kept.append(line)

@@ -184,7 +184,9 @@ def _parse(text: str) -> Any:
         # huge_tree: deeply nested broken markup is kept, not cut at 256 levels.
         return lxml.html.document_fromstring(text, parser=lxml.html.HTMLParser(huge_tree=True))
     except (etree.LxmlError, ValueError) as error:
-        raise ValueError(f"{NO_TEXT} (not a readable HTML page: {error})") from None
+        if "empty" in str(error).lower():  # "Document is empty": only comments, blanks
+            raise ValueError(NO_TEXT) from None
+        raise ValueError(f"not a readable HTML page ({error})") from None
 
 
 def _close_raw_text(text: str) -> str:
@@ -281,8 +283,8 @@ def _drop_related_blocks(tree: Any) -> None:
     for heading in list(tree.iter(*headings)):
         if len(heading) > 3 or heading.getroottree().getroot() is not html:
             continue
-        text = _clean(heading.text_content())
-        if len(text) > 60 or not RELATED_TITLE.match(text):
+        text = _short_text(heading, 120)
+        if text is None or len(text) > 60 or not RELATED_TITLE.match(text):
             continue
         block = heading
         while True:
@@ -300,6 +302,19 @@ def _drop_related_blocks(tree: Any) -> None:
         _remove(block, keep_tail=False)
 
 
+def _short_text(element: Any, limit: int) -> str | None:
+    """The element's clean text, or None as soon as it is longer than limit."""
+    pieces: list[str] = []
+    size = 0
+    for piece in element.itertext():
+        size += len(piece)
+        pieces.append(piece)
+        if size > 4 * limit and len(_clean("".join(pieces))) > limit:
+            return None
+    text = _clean("".join(pieces))
+    return text if len(text) <= limit else None
+
+
 def _substantial(element: Any) -> bool:
     text = _clean(element.text_content())
     links = sum(len(_clean(link.text_content())) for link in element.iter("a"))
@@ -314,9 +329,9 @@ def _take_updater(tree: Any) -> str:
             continue
         if len(element) > 5 or any(len(child) > 3 for child in element):
             continue
-        text = _clean(element.text_content())
-        match = UPDATER.match(text) if len(text) <= 120 else None
-        if match and not any(_is_element(child) and UPDATER.match(_clean(child.text_content()))
+        text = _short_text(element, 120)
+        match = UPDATER.match(text) if text else None
+        if match and not any(_is_element(child) and UPDATER.match(_short_text(child, 120) or "")
                              for child in element):
             found = found or _updater_name(match["name"])
             _remove(element)
@@ -570,13 +585,15 @@ class _Page:
         self.meta = meta
         self.index = {node: number for number, node in enumerate(tree.iter())}
         self._furniture: dict[Any, bool] = {}
+        self._inside: dict[Any, bool] = {}
         self.keep: set[Any] = set()
         self.root = self._find_root()
+        # The root and its ancestors are never furniture: classify again knowing them.
         self.keep = {self.root, *self.root.iterancestors()}
-        self.root_start = self.index.get(self.root, 0)
-        self.root_end = max((self.index.get(node, 0) for node in self.root.iter()),
-                            default=self.root_start)
+        self._inside = {}
+        self.root_start, self.root_end = self._span(self.root)
         self.scope = self._scope()
+        self.scope_span = self._span(self.scope) if self.scope is not None else (-1, -1)
         self.title_element: Any = None
         self._site_names = {_norm(meta.get(key)) for key in
                             ("og:site_name", "application-name", "apple-mobile-web-app-title")}
@@ -604,8 +621,9 @@ class _Page:
         if tag == "form":  # ASP.NET pages put the whole page in one form
             return len(_clean(element.text_content())) < 500
         tokens = _tokens(element)
-        if tag == "header" and not any(_parts(token)[:1] and _parts(token)[0] in _HEADER_OK
-                                       for token in tokens):
+        if tag == "header" and not any(_parts(token)[0] in _HEADER_OK
+                                       for token in tokens if _parts(token)):
+            # The site's header; <header> inside an <article> holds the article's title.
             if not any(ancestor.tag == "article" for ancestor in element.iterancestors()):
                 return True
         if (element.get("role") or "").lower() in _FURNITURE_ROLES:
@@ -615,12 +633,25 @@ class _Page:
         return any(_furniture_token(token) for token in tokens)
 
     def in_furniture(self, element: Any) -> bool:
+        """Whether the element or one of its ancestors is page furniture."""
+        path: list[Any] = []
         node = element
+        found = False
         while node is not None:
+            cached = self._inside.get(node)
+            if cached is not None:
+                found = cached
+                break
+            path.append(node)
             if self.is_furniture(node):
-                return True
+                found = True
+                break
             node = node.getparent()
-        return False
+        # Every node on the way down to element is inside furniture when node is.
+        for visited in reversed(path):
+            found = found or self.is_furniture(visited)
+            self._inside[visited] = found
+        return found
 
     # The article's root ---------------------------------------------------------------
 
@@ -688,19 +719,23 @@ class _Page:
         return best
 
     def _own_text(self, element: Any) -> int:
+        """Text of the element's own paragraphs and loose text, less the text of links."""
         score = len(_clean(element.text))
         for child in element:
-            if _is_element(child) and not self.is_furniture(child):
-                if child.tag == "table" and not _is_data_table(child):
-                    pass
-                elif child.tag in _PARAGRAPH_TAGS or (
-                        child.tag in _LEAF_CONTAINERS and not any(
-                            _is_element(node) and node.tag in _BLOCK_TAGS
-                            for node in child.iterdescendants())):
-                    text = len(_clean(child.text_content()))
-                    links = sum(len(_clean(link.text_content())) for link in child.iter("a"))
-                    score += max(text - links, 0)
             score += len(_clean(child.tail))
+            if not _is_element(child) or self.is_furniture(child):
+                continue
+            if child.tag == "table":
+                paragraph = _is_data_table(child)  # a layout table is a container
+            else:
+                paragraph = child.tag in _PARAGRAPH_TAGS or (
+                    child.tag in _LEAF_CONTAINERS and not any(
+                        _is_element(node) and node.tag in _BLOCK_TAGS
+                        for node in child.iterdescendants()))
+            if paragraph:
+                text = len(_clean(child.text_content()))
+                links = sum(len(_clean(link.text_content())) for link in child.iter("a"))
+                score += max(text - links, 0)
         return score
 
     def _scope(self) -> Any:
@@ -711,8 +746,13 @@ class _Page:
                 return element
         return None
 
-    def _contains(self, outer: Any, element: Any) -> bool:
-        return outer is element or any(a is outer for a in element.iterancestors())
+    def _span(self, element: Any) -> tuple[int, int]:
+        """Where an element starts and ends in document order."""
+        start = self.index.get(element, 0)
+        return start, max((self.index.get(node, start) for node in element.iter()), default=start)
+
+    def in_scope(self, element: Any) -> bool:
+        return self.scope_span[0] <= self.index.get(element, -2) <= self.scope_span[1]
 
     def _distance(self, element: Any, anchor: int) -> int:
         """How far after the anchor an element is; elements before it come last."""
@@ -745,7 +785,7 @@ class _Page:
             if not explicit and self._site_like(text, strong=True):
                 continue
             score = 8 if explicit else 0
-            if self.scope is not None and self._contains(self.scope, element):
+            if self.in_scope(element):
                 score += 4
             if _norm(text) in references or any(
                     _norm(text) in reference for reference in references if len(text) >= 10):
@@ -837,8 +877,7 @@ class _Page:
             # far above, it is ignored; close above, it comes after every other date.
             outside = 0
             number = self.index.get(element, 0)
-            if number < anchor and not (self.scope is not None
-                                        and self._contains(self.scope, element)):
+            if number < anchor and not self.in_scope(element):
                 if number < anchor - 40:
                     continue
                 outside = 10

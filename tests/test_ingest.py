@@ -192,3 +192,12 @@ def test_reingest_reports_unchanged_and_updated(tmp_path: Path) -> None:
 
 def test_every_sample_type_is_a_known_slug(sample_documents: list[Document]) -> None:
     assert {document.doc_type for document in sample_documents} <= set(DOC_TYPES)
+
+
+def test_text_whose_title_reads_like_a_related_heading(tmp_path: Path) -> None:
+    documents, report = read_one(tmp_path, "tin.txt", "Tin khác thường về mùa màng\nNội dung.\n\n"
+                                 "Người cập nhật: Doãn Quan\n\nCác bài viết khác:\nMột tin cũ")
+    assert report.failed == []
+    [document] = documents
+    assert document.title == "Tin khác thường về mùa màng"
+    assert document.body == "Nội dung."
