@@ -1,7 +1,8 @@
-"""Metadata a document does not state as a field: its number, type and citations."""
+"""Metadata a document does not state as a field: number, type, date, issuer, citations."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from index.doctypes import DEFAULT_DOC_TYPE, TITLE_PREFIXES
@@ -36,3 +37,57 @@ def infer_doc_type(number: str, title: str) -> str:
 def cited_numbers(text: str, own: str) -> list[str]:
     """Return the document numbers cited in text, without the document's own."""
     return [number for number in find_numbers(text) if number != own]
+
+
+# "Huế, ngày 11 tháng 10 năm 2016" or "Hà Nội, ngày 11/10/2016": the place and
+# date of issue that official documents print under their number.
+_PLACE_DATE = re.compile(
+    r"^[^\n]{0,60}?,?\s*ngày\s+(?P<d>\d{1,2})\s*(?:tháng\s+|[/.-])(?P<m>\d{1,2})"
+    r"\s*(?:năm\s+|[/.-])(?P<y>\d{4})", re.MULTILINE | re.IGNORECASE)
+# Lines printed above every document of a kind, that name no issuer.
+_MOTTOS = ("dang cong san viet nam", "cong hoa xa hoi chu nghia viet nam",
+           "doc lap - tu do - hanh phuc", "doc lap tu do hanh phuc")
+# Issuer codes of document numbers that name one body whatever the document.
+ISSUER_CODES = {
+    "TW": "Trung ương Đảng", "QH": "Quốc hội", "CP": "Chính phủ",
+    "TTG": "Thủ tướng Chính phủ", "UBND": "Ủy ban nhân dân", "HĐND": "Hội đồng nhân dân",
+    "UBTVQH": "Ủy ban Thường vụ Quốc hội", "BCT": "Bộ Chính trị",
+}
+
+
+def issued_in_text(body: str) -> str:
+    """Return the date of issue printed at the head of a document (YYYY-MM-DD), or ""."""
+    match = _PLACE_DATE.search(body[:1500])
+    if match is None:
+        return ""
+    try:
+        return dt.date(int(match["y"]), int(match["m"]), int(match["d"])).isoformat()
+    except ValueError:
+        return ""
+
+
+def issuer_in_text(body: str, number: str) -> str:
+    """Return the issuing body: the capitalised heading above "Số:", else the number's code.
+
+    "CHI BỘ CƠ QUAN LIÊN HIỆP HỘI" above the number is the issuer as printed;
+    without a heading, only a code that names one body ("05-CT/TW": the
+    Central Committee) gives an issuer.
+    """
+    heading: list[str] = []
+    for line in body[:1500].splitlines():
+        text = line.strip().strip("*_ ")
+        if not text:
+            continue
+        if _OWN_NUMBER_LABEL.match(text) or _PLACE_DATE.match(text):
+            break
+        folded = fold_accents(text).lower().strip(" -")
+        letters = [ch for ch in text if ch.isalpha()]
+        if not letters or not all(ch.isupper() for ch in letters) or len(text) > 80:
+            heading = []  # not a heading line: the heading must sit right above
+            continue
+        if folded not in _MOTTOS:
+            heading.append(text)
+    if heading:
+        return heading[-1]
+    code = number.replace("Ð", "Đ").upper().rsplit("/", 1)[-1].rsplit("-", 1)[-1]
+    return ISSUER_CODES.get(code, "")

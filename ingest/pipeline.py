@@ -23,7 +23,13 @@ from tqdm import tqdm
 from index.record import Document, RecordError
 from index.store import Source, SourceState, prepare, write_documents
 from ingest.errors import SourceError
-from ingest.metadata import cited_numbers, infer_doc_type, own_number
+from ingest.metadata import (
+    cited_numbers,
+    infer_doc_type,
+    issued_in_text,
+    issuer_in_text,
+    own_number,
+)
 from ingest.readers import (
     RECORD_SUFFIXES,
     SUFFIXES,
@@ -336,4 +342,8 @@ def _complete_metadata(record: dict[str, Any]) -> dict[str, Any]:
         completed["doc_type"] = infer_doc_type(completed["number"], title)
     if "refs" not in completed:
         completed["refs"] = cited_numbers(f"{title}\n{body}", completed["number"])
+    if not completed.get("issued") and not completed.get("year"):
+        completed["issued"] = issued_in_text(body)
+    if not completed.get("issuer"):
+        completed["issuer"] = issuer_in_text(body, completed["number"])
     return completed

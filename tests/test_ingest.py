@@ -201,3 +201,34 @@ def test_text_whose_title_reads_like_a_related_heading(tmp_path: Path) -> None:
     [document] = documents
     assert document.title == "Tin khác thường về mùa màng"
     assert document.body == "Nội dung."
+
+
+def test_official_text_states_its_own_metadata(tmp_path: Path) -> None:
+    text = ("Kế hoạch học tập Nghị quyết Trung ương 4\n"
+            "ĐẢNG BỘ LIÊN HIỆP HỘI\nCHI BỘ CƠ QUAN\nSố: 22-KH/CB\n"
+            "ĐẢNG CỘNG SẢN VIỆT NAM\nHuế, ngày 11 tháng 10 năm 2016\n\n"
+            "Thực hiện Chỉ thị số 05-CT/TW và Kế hoạch số 11-KH/ĐUK ngày 27/7/2016, "
+            "Chi bộ xây dựng kế hoạch như sau.")
+    documents, report = read_one(tmp_path, "kh.txt", text)
+    assert report.failed == []
+    [document] = documents
+    assert (document.number, document.doc_type) == ("22-KH/CB", "ke-hoach")
+    assert (document.issued, document.year) == ("2016-10-11", 2016)
+    assert document.issuer == "CHI BỘ CƠ QUAN"
+    assert document.refs == ("05-CT/TW", "11-KH/ĐUK")
+
+
+@pytest.mark.parametrize(("title", "doc_type"), [
+    ("Nghị quyết Hội nghị Chi bộ", "nghi-quyet"), ("KẾ HOẠCH tổ chức hội thi", "ke-hoach"),
+    ("Quyết định thành lập hội đồng", "quyet-dinh"), ("Hội thảo khoa học", "tin-tuc"),
+])
+def test_type_from_the_title_without_a_number(tmp_path: Path, title: str,
+                                              doc_type: str) -> None:
+    documents, _ = read_one(tmp_path, "a.txt", f"{title}\nNội dung không có số hiệu.")
+    assert documents[0].doc_type == doc_type
+    assert documents[0].issuer == ""
+
+
+def test_issuer_from_a_code_that_names_one_body(tmp_path: Path) -> None:
+    documents, _ = read_one(tmp_path, "ct.txt", "Chỉ thị\nSố: 05-CT/TW\n\nNội dung.")
+    assert (documents[0].doc_type, documents[0].issuer) == ("chi-thi", "Trung ương Đảng")
