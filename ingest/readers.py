@@ -12,6 +12,7 @@ from typing import Any
 from ingest.decode import EncodingError, decode_text
 from ingest.errors import SourceError
 from ingest.html_page import read_html
+from ingest.metadata import issued_in_text
 from ingest.plain_text import read_plain_text
 
 PAGE_SUFFIXES = (".html", ".htm")
@@ -47,6 +48,11 @@ def read_records(path: Path, data: bytes) -> Iterator[tuple[str, dict[str, Any] 
             from ingest.office import read_docx, read_pdf
 
             record = read_docx(data) if suffix == ".docx" else read_pdf(data)
+            # A file's creation date is a copy's; the date printed in its head is the
+            # document's own.
+            printed = issued_in_text(record.get("body", ""))
+            if printed:
+                record["issued"] = printed
         elif suffix in PAGE_SUFFIXES:
             record = read_html(decode_text(data))
         else:
