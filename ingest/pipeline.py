@@ -111,8 +111,8 @@ def ingest_paths(paths: list[Path], ix: Any, *, prune: bool = False,
     kept: set[str] = set()  # ids of files not read again, or that failed this time
     with ix.searcher() as searcher:
         state = SourceState(searcher)
-        jobs = list(_jobs(find_sources(paths, report), state, max_bytes, report, kept))
-        known = {job.source.path: state.read_from(job.source.path)[1] for job in jobs}
+        known: dict[str, list[str]] = {}  # source path -> ids the index holds from it
+        jobs = list(_jobs(find_sources(paths, report), state, max_bytes, report, kept, known))
 
         def prepared() -> Iterator[dict[str, Any]]:
             bar = tqdm(total=len(jobs), unit="job", disable=not progress, file=sys.stderr,
@@ -171,11 +171,12 @@ def read_documents(paths: list[Path], *, max_bytes: int = DEFAULT_MAX_BYTES
 
 
 def _jobs(files: Iterator[SourceFile], state: SourceState, max_bytes: int,
-          report: IngestReport, kept: set[str]) -> Iterator[Job]:
+          report: IngestReport, kept: set[str], known: dict[str, list[str]]) -> Iterator[Job]:
     """Yield the work for files that changed since the index last read them."""
     for source_file in files:
         path = str(source_file.path.resolve())
         known_fingerprint, known_ids = state.read_from(path)
+        known[path] = known_ids
         data = _read_bytes(source_file.path, max_bytes, report)
         if data is None:
             kept.update(known_ids)
