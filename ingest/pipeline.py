@@ -115,11 +115,14 @@ def ingest_paths(paths: list[Path], ix: Any, *, prune: bool = False,
         jobs = list(_jobs(find_sources(paths, report), state, max_bytes, report, kept, known))
 
         def prepared() -> Iterator[dict[str, Any]]:
-            bar = tqdm(total=len(jobs), unit="job", disable=not progress, file=sys.stderr,
-                       leave=False)
             with _mapper(workers, ix.schema) as run:
-                for job, outcomes in zip(jobs, run(_read_job, jobs), strict=True):
-                    bar.update()
+                results = run(_read_job, jobs)  # workers are forked here, before any thread
+                # Only on a terminal, and only now: tqdm starts a monitor thread.
+                bar = tqdm(total=len(jobs), unit="job", file=sys.stderr, leave=False) \
+                    if progress else None
+                for job, outcomes in zip(jobs, results, strict=True):
+                    if bar is not None:
+                        bar.update()
                     for where, item, unknown, fields in outcomes:
                         report.read += 1
                         if isinstance(item, SourceError):
@@ -135,7 +138,8 @@ def ingest_paths(paths: list[Path], ix: Any, *, prune: bool = False,
                         seen[item.id] = where
                         assert fields is not None
                         yield fields
-            bar.close()
+            if bar is not None:
+                bar.close()
 
         def stale() -> list[str]:
             return _stale(paths, state, seen, kept) if prune else []
