@@ -123,21 +123,12 @@ def ingest_paths(paths: list[Path], ix: Any, *, prune: bool = False,
                 for job, outcomes in zip(jobs, results, strict=True):
                     if bar is not None:
                         bar.update()
-                    for where, item, unknown, fields in outcomes:
-                        report.read += 1
-                        if isinstance(item, SourceError):
-                            report.failed.append(item)
+                    for outcome in outcomes:
+                        if _take(outcome, seen, report):
+                            assert outcome[3] is not None
+                            yield outcome[3]
+                        elif isinstance(outcome[1], SourceError):
                             kept.update(known[job.source.path])  # keep the old version
-                            continue
-                        _warn_unknown(where, unknown, report)
-                        if item.id in seen:
-                            report.failed.append(SourceError(
-                                where, f"duplicate id {item.id!r} (first read from "
-                                f"{seen[item.id]})"))
-                            continue
-                        seen[item.id] = where
-                        assert fields is not None
-                        yield fields
             if bar is not None:
                 bar.close()
 
@@ -156,22 +147,18 @@ def read_documents(paths: list[Path], *, max_bytes: int = DEFAULT_MAX_BYTES
                    ) -> tuple[list[Document], IngestReport]:
     """Read every supported file under paths into documents, without an index."""
     report = IngestReport()
-    documents: dict[str, Document] = {}
+    seen: dict[str, str] = {}
+    documents: list[Document] = []
     for source_file in find_sources(paths, report):
         data = _read_bytes(source_file.path, max_bytes, report)
         if data is None:
             continue
         source = Source(str(source_file.path.resolve()), _fingerprint(data, {}))
-        for where, item, unknown, _ in _read_job(Job(source_file, source, data)):
-            report.read += 1
-            if isinstance(item, SourceError):
-                report.failed.append(item)
-            elif item.id in documents:
-                report.failed.append(SourceError(where, f"duplicate id {item.id!r}"))
-            else:
-                _warn_unknown(where, unknown, report)
-                documents[item.id] = item
-    return list(documents.values()), report
+        for outcome in _read_job(Job(source_file, source, data)):
+            if _take(outcome, seen, report):
+                assert isinstance(outcome[1], Document)
+                documents.append(outcome[1])
+    return documents, report
 
 
 def _jobs(files: Iterator[SourceFile], state: SourceState, max_bytes: int,
@@ -251,11 +238,23 @@ def _read_job(job: Job) -> list[Outcome]:
     return outcomes
 
 
-def _warn_unknown(where: str, unknown: list[str], report: IngestReport) -> None:
+def _take(outcome: Outcome, seen: dict[str, str], report: IngestReport) -> bool:
+    """Count one outcome; tell whether its document goes in (first of its id)."""
+    where, item, unknown, _ = outcome
+    report.read += 1
+    if isinstance(item, SourceError):
+        report.failed.append(item)
+        return False
     for name in unknown:
         message = f"unknown field '{name}' ignored"
         if not any(warning.endswith(message) for warning in report.warnings):
             report.warnings.append(f"{where}: {message}")
+    if item.id in seen:
+        report.failed.append(SourceError(
+            where, f"duplicate id {item.id!r} (first read from {seen[item.id]})"))
+        return False
+    seen[item.id] = where
+    return True
 
 
 def find_sources(paths: list[Path], report: IngestReport) -> Iterator[SourceFile]:
