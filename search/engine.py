@@ -1,55 +1,46 @@
-"""The search function: one request in, one page of results with facets out."""
+"""The search function: one request in, one page of results with facets out.
+
+Queries are built as Whoosh queries (search.query) and evaluated over numpy
+arrays of postings (search.postings, search.evaluate), scored exactly as
+Whoosh's BM25F would score them; Whoosh itself serves stored fields.
+"""
 
 from __future__ import annotations
 
 import threading
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from index.record import Document
-from index.schema import from_stored
+from index.schema import EXACT_FIELDS, EXACT_SUFFIX, TEXT_FIELDS, from_stored
 from index.store import open_index
+from search.columns import Columns
 from search.errors import DocumentNotFound
+from search.evaluate import Evaluator
 from search.facets import DOC_TYPE, YEAR
 from search.highlight import opening, snippet
+from search.postings import SegmentStore, Snapshot
 from search.query import build_query
 from search.request import SearchRequest
 from search.result import Hit, SearchResult
 
+# Every field a query may look a term up in, read whole by SearchIndex.preload.
+SEARCHED_FIELDS = (*TEXT_FIELDS, *(name + EXACT_SUFFIX for name in EXACT_FIELDS),
+                   "number_key", "ref_keys")
+# Fields whose positions are read whole too: "content" carries the
+# side-by-side bonus of every query of two words or more.
+POSITION_FIELDS = ("content",)
 
-@dataclass(frozen=True)
-class Columns:
-    """The per-document values that filters, facets and sorting need, by document number."""
+@dataclass
+class _State:
+    """One generation as this process reads it: the searcher, its postings and columns."""
 
-    years: list[int]
-    doc_types: list[str]
-    issued: list[str]
-    public: frozenset[int]
-
-    @classmethod
-    def read(cls, reader: Any) -> Columns:
-        """Read the columns of every document once per index generation."""
-        def column(name: str) -> list[Any]:
-            # Segment by segment: Whoosh's multi-segment column reader skips
-            # segments where no document had a value, shifting every docnum after.
-            values: list[Any] = []
-            for leaf, offset in reader.leaf_readers():
-                assert offset == len(values)
-                values += list(leaf.column_reader(name))
-            return values
-
-        visibility = column("visibility")
-        return cls(
-            # A missing year reads as 0, or as -2**31 from a segment with no
-            # year at all (Whoosh translates the column's raw default).
-            years=[int(year) if 1000 <= year <= 9999 else 0 for year in column("year")],
-            doc_types=column("doc_type"),
-            issued=column("issued"),
-            public=frozenset(docnum for docnum in reader.all_doc_ids()
-                             if visibility[docnum] == "public"),
-        )
+    searcher: Any
+    snapshot: Snapshot
+    columns: Columns
 
 
 class SearchIndex:
@@ -59,37 +50,66 @@ class SearchIndex:
         self.path = path
         self._lock = threading.Lock()
         self._ix: Any = None
-        self._searcher: Any = None
-        self._columns: Columns | None = None
+        self._state: _State | None = None
+        self._store = SegmentStore()
+        # Arrays read by preload(), kept for the generation they were read from.
+        self._preloaded: tuple[Snapshot, Columns] | None = None
 
-    def _current(self) -> tuple[Any, Columns]:
+    def preload(self) -> dict[str, int]:
+        """Read every searchable term of the current generation into memory, then close
+        the index files: call before forking, and the workers share the arrays."""
+        state = self._current()
+        terms = state.snapshot.preload(SEARCHED_FIELDS, POSITION_FIELDS)
+        with self._lock:
+            self._preloaded = (state.snapshot, state.columns)
+            state.searcher.close()
+            self._state = None
+            self._ix = None
+        return {"generation": state.snapshot.generation, "terms": terms,
+                "documents": int(np.count_nonzero(state.columns.public & state.snapshot.live))}
+
+    def _current(self) -> _State:
         with self._lock:
             if self._ix is None:
                 self._ix = open_index(self.path)
-            if self._searcher is None:
-                self._searcher = self._ix.searcher()
-                self._columns = Columns.read(self._searcher.reader())
-            elif not self._searcher.up_to_date():
-                self._searcher = self._searcher.refresh()
-                self._columns = Columns.read(self._searcher.reader())
-            assert self._columns is not None
-            return self._searcher, self._columns
+            state = self._state
+            if state is None or not state.searcher.up_to_date():
+                searcher = self._ix.searcher()
+                self._state = self._open(searcher)
+                if state is not None:
+                    state.searcher.close()
+                self._store.keep_only(set(self._state.snapshot.segment_ids))
+                state = self._state
+            return state
+
+    def _open(self, searcher: Any) -> _State:
+        reader = searcher.reader()
+        if self._preloaded is not None:
+            snapshot, columns = self._preloaded
+            if snapshot.generation == reader.generation():
+                snapshot.attach(reader)
+                return _State(searcher, snapshot, columns)
+            self._preloaded = None  # a newer generation: read it as queries need it
+        return _State(searcher, Snapshot(reader, searcher.weighting, self._store),
+                      Columns.read(reader))
 
     def close(self) -> None:
         """Release the searcher's files."""
         with self._lock:
-            if self._searcher is not None:
-                self._searcher.close()
-            self._searcher = self._columns = None
+            if self._state is not None:
+                self._state.searcher.close()
+            self._state = None
 
     def stats(self) -> dict[str, int]:
         """Return the number of public documents and the index generation."""
-        searcher, columns = self._current()
-        return {"documents": len(columns.public), "generation": self._ix.latest_generation()}
+        state = self._current()
+        visible = state.columns.public & state.snapshot.live
+        return {"documents": int(np.count_nonzero(visible)),
+                "generation": state.snapshot.generation}
 
     def document(self, doc_id: str, *, include_internal: bool = False) -> Document:
         """Return the stored document with this id, if the asker may see it."""
-        searcher, _ = self._current()
+        searcher = self._current().searcher
         stored = searcher.document(id=doc_id)
         if stored is None or (stored.get("visibility") != "public" and not include_internal):
             raise DocumentNotFound(doc_id)
@@ -97,63 +117,51 @@ class SearchIndex:
 
     def search(self, request: SearchRequest) -> SearchResult:
         """Answer one request: the page of hits, the total and facet counts over all matches."""
-        searcher, columns = self._current()
+        state = self._current()
+        searcher, snapshot, columns = state.searcher, state.snapshot, state.columns
+        allowed = snapshot.live if request.include_internal else snapshot.live & columns.public
         user_query = build_query(request.query, searcher.schema)
+        evaluator = Evaluator(snapshot)
         if user_query.min_match >= len(user_query.clauses):
-            matches = self._matches(searcher, user_query.all_words, columns, request)
+            found = evaluator.matches(user_query.all_words)
+            keep = allowed[found.docs]
             match = "all"
-            if not matches and user_query.any_words is not None:
+            if not keep.any() and user_query.any_words is not None:
                 # No document has every word: rank those that have some of them.
-                matches = self._matches(searcher, user_query.any_words, columns, request)
+                found = evaluator.matches(user_query.any_words)
+                keep = allowed[found.docs]
                 match = "any"
         else:
             # A long query: documents with enough of its words, best first.
-            ranked = self._matches(searcher, user_query.any_words, columns, request)
-            counts: Counter[int] = Counter()
+            found = evaluator.matches(user_query.any_words)
+            counts = np.zeros(snapshot.size, dtype=np.int8)
             for clause in user_query.clauses:
-                counts.update(set(searcher.docs_for_query(clause)))
-            matches = [item for item in ranked if counts[item[0]] >= user_query.min_match]
+                counts[evaluator.matches(clause).docs] += 1
+            keep = allowed[found.docs] & (counts[found.docs] >= user_query.min_match)
             match = "most"
+        docs, scores = found.docs[keep], found.scores[keep]
 
-        def year_ok(docnum: int) -> bool:
-            year = columns.years[docnum]
-            return ((not request.years or year in request.years)
-                    and (request.year_from is None or year >= request.year_from)
-                    and (request.year_to is None or 0 < year <= request.year_to))
-
-        def type_ok(docnum: int) -> bool:
-            return not request.types or columns.doc_types[docnum] in request.types
-
+        year_ok = _year_filter(request, columns.years[docs])
+        type_ok = _type_filter(request, columns, columns.doc_types[docs])
         # Each facet counts the matches that pass the other facet's filter, so
         # a user who picked 2016 still sees how many 2015 would add.
         facets = {
-            YEAR.name: YEAR.count((columns.years[d] for d, _ in matches if type_ok(d)),
-                                  request.years),
-            DOC_TYPE.name: DOC_TYPE.count((columns.doc_types[d] for d, _ in matches if year_ok(d)),
-                                          request.types),
+            YEAR.name: YEAR.values(columns.count_years(docs[type_ok]), request.years),
+            DOC_TYPE.name: DOC_TYPE.values(columns.count_types(docs[year_ok]), request.types),
         }
-        selected = [(d, score) for d, score in matches if year_ok(d) and type_ok(d)]
+        chosen = year_ok & type_ok
+        docs, scores = docs[chosen], scores[chosen]
         # Without a query every score is equal: "relevance" means newest first.
         order = "newest" if request.sort == "relevance" and not request.query else request.sort
-        _sort(selected, order, columns)
         start = (request.page - 1) * request.per_page
-        page = selected[start:start + request.per_page]
+        page = _top(docs, scores, order, columns, start + request.per_page)[start:]
         body_terms = set(user_query.highlight_terms)
         analyzer = searcher.schema["content"].analyzer
-        hits = [self._hit(searcher.stored_fields(docnum), score, body_terms, analyzer)
-                for docnum, score in page]
-        return SearchResult(query=request.query, total=len(selected), page=request.page,
+        hits = [self._hit(searcher.stored_fields(int(docs[index])), float(scores[index]),
+                          body_terms, analyzer)
+                for index in page]
+        return SearchResult(query=request.query, total=len(docs), page=request.page,
                             per_page=request.per_page, hits=hits, facets=facets, match=match)
-
-    @staticmethod
-    def _matches(searcher: Any, whoosh_query: Any, columns: Columns,
-                 request: SearchRequest) -> list[tuple[int, float]]:
-        """Return (docnum, score) of every match the asker may see, best first."""
-        results = searcher.search(whoosh_query, limit=None)
-        # Filtered here rather than through Whoosh's ``filter``, which treats
-        # an empty allow-set as "no filter" and would then show internal ones.
-        return [(docnum, score) for docnum, score in results.items()
-                if request.include_internal or docnum in columns.public]
 
     @staticmethod
     def _hit(stored: dict[str, Any], score: float, terms: set[str], analyzer: Any) -> Hit:
@@ -163,14 +171,41 @@ class SearchIndex:
             snippet=snippet(body, terms, analyzer) if terms else opening(body),
             doc_type=stored.get("doc_type", ""), number=stored.get("number", ""),
             issued=stored.get("issued", ""), year=stored.get("year") or None,
-            url=stored.get("url", ""), score=float(score),
+            url=stored.get("url", ""), score=score,
         )
 
 
-def _sort(matches: list[tuple[int, float]], order: str, columns: Columns) -> None:
-    """Sort (docnum, score) pairs in place: by score, or by date with undated ones last."""
-    matches.sort(key=lambda item: (-item[1], item[0]))
-    if order == "newest":
-        matches.sort(key=lambda item: columns.issued[item[0]], reverse=True)
-    elif order == "oldest":
-        matches.sort(key=lambda item: (columns.issued[item[0]] == "", columns.issued[item[0]]))
+def _year_filter(request: SearchRequest, years: np.ndarray) -> np.ndarray:
+    keep = np.ones(len(years), dtype=bool)
+    if request.years:
+        keep &= np.isin(years, np.asarray(request.years, dtype=np.int32))
+    if request.year_from is not None:
+        keep &= years >= request.year_from
+    if request.year_to is not None:
+        keep &= (years > 0) & (years <= request.year_to)
+    return keep
+
+
+def _type_filter(request: SearchRequest, columns: Columns, codes: np.ndarray) -> np.ndarray:
+    if not request.types:
+        return np.ones(len(codes), dtype=bool)
+    return np.isin(codes, columns.type_codes(request.types))
+
+
+def _top(docs: np.ndarray, scores: np.ndarray, order: str, columns: Columns,
+         count: int) -> np.ndarray:
+    """Return the indexes of the first count docs in order: by score (ties by docnum),
+    or by date (newest or oldest, undated last either way) and then by score."""
+    indexes = np.arange(len(docs))
+    keys = [docs, -scores]
+    if order in ("newest", "oldest"):
+        issued = columns.issued[docs].astype(np.int64)
+        keys.append(-issued if order == "newest" else np.where(issued < 0, 1 << 40, issued))
+    if len(docs) > count:
+        # Keep what can reach the first count places: everything ahead of the
+        # count-th value of the main key, and every tie with it.
+        main = keys[-1]
+        keep = main <= np.partition(main, count - 1)[count - 1]
+        keys = [key[keep] for key in keys]
+        indexes = indexes[keep]
+    return indexes[np.lexsort(keys)[:count]]

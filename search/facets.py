@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from index.doctypes import label as doc_type_label
 from search.result import FacetValue
@@ -23,7 +24,13 @@ class Facet:
     def count(self, values: Iterable[str | int], selected: Iterable[str | int]
               ) -> list[FacetValue]:
         """Return the facet values with their counts, selected values always included."""
-        counts = Counter(value for value in values if value not in ("", 0, None))
+        return self.values(Counter(values), selected)
+
+    def values(self, counted: Mapping[Any, int], selected: Iterable[str | int]
+               ) -> list[FacetValue]:
+        """Return the facet values of counts made already, selected values always included."""
+        counts = Counter({value: count for value, count in counted.items()
+                          if value not in ("", 0, None)})
         chosen = set(selected)
         for value in chosen:
             counts.setdefault(value, 0)

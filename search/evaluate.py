@@ -1,0 +1,178 @@
+"""Evaluate a Whoosh query over numpy postings: which documents match and their scores.
+
+The queries are the ones search.query builds, and each node scores as
+Whoosh's matchers score it, so that the order equals Whoosh's BM25 order:
+
+- Term: the term's BM25 score, times the boost;
+- Or: the sum of the children that match; And: the sum of all children;
+- AndMaybe: the first child's score, plus the second's where it also matches;
+- AndNot: the first child's score, where the second does not match;
+- Phrase: the sum of its words' scores, where the words stand side by side;
+- Every: every document, score 1.
+
+Matches are sparse: ascending document numbers with their scores, so a
+query costs in proportion to its postings, not to the size of the index;
+a large union is summed in a dense array. A node's result is kept for the rest of the request, since
+the same clause queries recur in a query (all words, any word, clause counts).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from whoosh import query
+
+from search.postings import POSITION_BITS, Snapshot
+
+
+@dataclass(frozen=True)
+class Matches:
+    """Documents matched by a query node, ascending, and their scores."""
+
+    docs: np.ndarray  # int32, ascending, unique
+    scores: np.ndarray  # float64, one per doc
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+
+_NONE = Matches(np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float64))
+# Above this share of the index, a union is summed in a dense array rather than sorted.
+_DENSE_SHARE = 1 / 32
+
+
+class Evaluator:
+    """Evaluates queries against one snapshot, remembering each node's matches."""
+
+    def __init__(self, snapshot: Snapshot) -> None:
+        self.snapshot = snapshot
+        self._memo: dict[int, tuple[Any, Matches]] = {}
+
+    def matches(self, node: Any) -> Matches:
+        """Return the documents node matches (deleted ones included) and their scores."""
+        known = self._memo.get(id(node))
+        if known is not None and known[0] is node:
+            return known[1]
+        found = self._evaluate(node)
+        self._memo[id(node)] = (node, found)
+        return found
+
+    def _evaluate(self, node: Any) -> Matches:
+        if isinstance(node, query.Term):
+            postings = self.snapshot.postings(node.fieldname, node.text)
+            return _boosted(Matches(postings.docs, postings.scores), node.boost)
+        if isinstance(node, query.Phrase):
+            return self._phrase(node)
+        if isinstance(node, query.AndMaybe):
+            required, optional = self.matches(node.a), self.matches(node.b)
+            where, present = _locate(optional.docs, required.docs)
+            bonus = np.where(present, optional.scores[where], 0.0) if len(optional) else 0.0
+            return Matches(required.docs, required.scores + bonus)
+        if isinstance(node, query.AndNot):
+            kept, dropped = self.matches(node.a), self.matches(node.b)
+            _, present = _locate(dropped.docs, kept.docs)
+            return Matches(kept.docs[~present], kept.scores[~present])
+        if isinstance(node, query.And):
+            return _boosted(_intersection([self.matches(sub) for sub in node.subqueries]),
+                            node.boost)
+        if isinstance(node, query.Or):
+            return _boosted(self._union([self.matches(sub) for sub in node.subqueries]),
+                            node.boost)
+        if isinstance(node, query.Every):
+            size = self.snapshot.size
+            return Matches(np.arange(size, dtype=np.int32), np.full(size, float(node.boost)))
+        if node is query.NullQuery:
+            return _NONE
+        raise TypeError(f"the fast path cannot evaluate {type(node).__name__} queries")
+
+    def _union(self, parts: list[Matches]) -> Matches:
+        parts = [part for part in parts if len(part)]
+        if len(parts) <= 1:
+            return parts[0] if parts else _NONE
+        total = sum(len(part) for part in parts)
+        if total > self.snapshot.size * _DENSE_SHARE:
+            sums = np.zeros(self.snapshot.size, dtype=np.float64)
+            hit = np.zeros(self.snapshot.size, dtype=bool)
+            for part in parts:
+                sums[part.docs] += part.scores
+                hit[part.docs] = True
+            docs = np.flatnonzero(hit).astype(np.int32)
+            return Matches(docs, sums[docs])
+        docs, inverse = np.unique(np.concatenate([part.docs for part in parts]),
+                                  return_inverse=True)
+        sums = np.bincount(inverse, weights=np.concatenate([part.scores for part in parts]),
+                           minlength=len(docs))
+        return Matches(docs.astype(np.int32, copy=False), sums)
+
+    def _phrase(self, node: Any) -> Matches:
+        words = list(node.words)
+        if node.slop != 1 or not words:
+            raise TypeError("the fast path evaluates phrases of adjacent words only")
+        postings = [self.snapshot.postings(node.fieldname, word) for word in words]
+        if any(len(found) == 0 for found in postings):
+            return _NONE
+        docs = self._phrase_docs(node.fieldname, words)
+        if not len(docs):
+            return _NONE
+        total = _tree_sum([found.scores[np.searchsorted(found.docs, docs)]
+                           for found in postings])
+        return _boosted(Matches(docs, total), node.boost)
+
+    def _phrase_docs(self, field: str, words: list[str]) -> np.ndarray:
+        """Return the documents where words stand one after another, ascending."""
+        keys = [self.snapshot.positions(field, word) for word in words]
+        # Start from the rarest word; a phrase start is its key minus its offset.
+        rarest = min(range(len(words)), key=lambda index: len(keys[index]))
+        starts = keys[rarest] - rarest
+        for index, word_keys in enumerate(keys):
+            if index == rarest or not len(starts):
+                continue
+            wanted = starts + index
+            where = np.searchsorted(word_keys, wanted)
+            where[where == len(word_keys)] = 0
+            starts = starts[word_keys[where] == wanted]
+        return np.unique((starts >> POSITION_BITS).astype(np.int32))
+
+
+def _boosted(found: Matches, boost: float) -> Matches:
+    return found if boost == 1.0 else Matches(found.docs, found.scores * boost)
+
+
+def _locate(docs: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return where each wanted docnum is in docs (both ascending) and whether it is there."""
+    if not len(docs):
+        return np.zeros(len(wanted), dtype=np.intp), np.zeros(len(wanted), dtype=bool)
+    where = np.searchsorted(docs, wanted)
+    where[where == len(docs)] = len(docs) - 1
+    return where, docs[where] == wanted
+
+
+def _intersection(parts: list[Matches]) -> Matches:
+    """Documents in every part, with the sum of the parts' scores."""
+    if not parts or any(len(part) == 0 for part in parts):
+        return _NONE
+    smallest = min(range(len(parts)), key=lambda index: len(parts[index]))
+    docs = parts[smallest].docs
+    keep = np.ones(len(docs), dtype=bool)
+    places: list[np.ndarray | None] = []
+    for index, part in enumerate(parts):
+        if index == smallest:
+            places.append(None)
+            continue
+        where, present = _locate(part.docs, docs)
+        keep &= present
+        places.append(where)
+    docs = docs[keep]
+    scores = [parts[index].scores[keep] if where is None else parts[index].scores[where[keep]]
+              for index, where in enumerate(places)]
+    return Matches(docs, _tree_sum(scores))
+
+
+def _tree_sum(arrays: list[np.ndarray]) -> np.ndarray:
+    """Sum in the order of Whoosh's binary matcher trees (halves, recursively)."""
+    if len(arrays) == 1:
+        return arrays[0]
+    half = len(arrays) // 2
+    return _tree_sum(arrays[:half]) + _tree_sum(arrays[half:])

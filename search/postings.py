@@ -1,0 +1,343 @@
+"""Postings read from the Whoosh index into numpy arrays: the fast query path's data.
+
+For each term the query path needs the matching document numbers and each
+one's BM25 score, computed exactly as Whoosh's BM25F scorer computes it
+(same statistics, same float operations), and, for phrases, the positions.
+
+Two levels of cache:
+
+- ``SegmentStore`` holds what a segment says about a term (local document
+  numbers, term weights, positions) and the segment's field lengths. Whoosh
+  segments never change once written, so this outlives index generations:
+  a new generation reads only its new segments.
+- ``Snapshot`` is one generation: global document numbers and BM25 scores,
+  which depend on collection-wide statistics (document frequency, average
+  field length) and so are computed again for each generation.
+
+``Snapshot.preload`` reads every term of the searchable fields up front and
+packs the arrays into a few large buffers, so that gunicorn can load them
+before it forks its workers and every worker shares the same pages.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from math import log
+from pickle import loads
+from typing import Any
+
+import numpy as np
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.formats import Positions
+from whoosh.matching.wrappers import FilterMatcher
+
+# A position key: global document number in the high 32 bits, position in the low.
+POSITION_BITS = 32
+
+_EMPTY_IDS = np.zeros(0, dtype=np.int32)
+_EMPTY_SCORES = np.zeros(0, dtype=np.float64)
+_EMPTY_KEYS = np.zeros(0, dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class Postings:
+    """A term's matches in one generation: sorted document numbers and their BM25 scores."""
+
+    docs: np.ndarray  # int32, ascending
+    scores: np.ndarray  # float64, unboosted
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+
+EMPTY = Postings(_EMPTY_IDS, _EMPTY_SCORES)
+
+
+@dataclass(frozen=True)
+class SegmentTerm:
+    """A term's postings in one segment: local document numbers and term weights."""
+
+    ids: np.ndarray  # int32, ascending
+    weights: np.ndarray  # float32, as Whoosh stores them
+
+
+class SegmentStore:
+    """Per-segment postings and field lengths, shared by every generation that has the segment."""
+
+    def __init__(self) -> None:
+        self._terms: dict[tuple[str, str, bytes], SegmentTerm | None] = {}
+        self._positions: dict[tuple[str, str, bytes], np.ndarray] = {}
+        self._lengths: dict[tuple[str, str], np.ndarray] = {}
+        self._lock = threading.Lock()
+
+    def keep_only(self, segment_ids: set[str]) -> None:
+        """Forget segments that are no longer in the index (merged away or deleted)."""
+        with self._lock:
+            caches: list[dict[Any, Any]] = [self._terms, self._positions, self._lengths]
+            for cache in caches:
+                for key in [key for key in cache if key[0] not in segment_ids]:
+                    del cache[key]
+
+    def term(self, segment_id: str, leaf: Any, field: str, text: bytes) -> SegmentTerm | None:
+        key = (segment_id, field, text)
+        if key not in self._terms:
+            self._terms[key] = _read_term(leaf, field, text)
+        return self._terms[key]
+
+    def positions(self, segment_id: str, leaf: Any, field: str, text: bytes) -> np.ndarray:
+        """Return position keys (local docnum << 32 | position), ascending."""
+        key = (segment_id, field, text)
+        if key not in self._positions:
+            self._positions[key] = _read_positions(leaf, field, text)
+        return self._positions[key]
+
+    def lengths(self, segment_id: str, leaf: Any, field: str) -> np.ndarray:
+        """Return the field length of every document of the segment, as BM25 reads it."""
+        key = (segment_id, field)
+        if key not in self._lengths:
+            count = leaf.doc_count_all()
+            lengths = np.fromiter((leaf.doc_field_length(docnum, field, 0) or 0
+                                   for docnum in range(count)), dtype=np.float64, count=count)
+            self._lengths[key] = lengths
+        return self._lengths[key]
+
+
+def _postings_matcher(leaf: Any, field: str, text: bytes) -> Any | None:
+    if (field, text) not in leaf:
+        return None
+    matcher = leaf.postings(field, text)
+    # Deleted documents are masked out by the snapshot, not here.
+    while isinstance(matcher, FilterMatcher):
+        matcher = matcher.child
+    return matcher
+
+
+def _read_term(leaf: Any, field: str, text: bytes) -> SegmentTerm | None:
+    matcher = _postings_matcher(leaf, field, text)
+    if matcher is None:
+        return None
+    ids: list[np.ndarray] = []
+    weights: list[np.ndarray] = []
+    if isinstance(matcher, W3LeafMatcher):
+        # Whole blocks at a time (a block is up to 128 postings).
+        while matcher.is_active():
+            matcher._read_ids()
+            matcher._read_weights()
+            ids.append(np.asarray(matcher._ids, dtype=np.int32))
+            weights.append(np.asarray(matcher._weights, dtype=np.float32))
+            matcher._next_block()
+    else:  # any other codec: the public matcher interface, one posting at a time
+        found: list[int] = []
+        weighed: list[float] = []
+        while matcher.is_active():
+            found.append(matcher.id())
+            weighed.append(matcher.weight())
+            matcher.next()
+        ids.append(np.asarray(found, dtype=np.int32))
+        weights.append(np.asarray(weighed, dtype=np.float32))
+    if not ids:
+        return None
+    return SegmentTerm(np.concatenate(ids), np.concatenate(weights))
+
+
+def _read_positions(leaf: Any, field: str, text: bytes) -> np.ndarray:
+    matcher = _postings_matcher(leaf, field, text)
+    if matcher is None or not matcher.supports("positions"):
+        return _EMPTY_KEYS
+    docs: list[int] = []
+    counts: list[int] = []
+    deltas: list[int] = []
+    if not matcher.is_active():
+        return _EMPTY_KEYS
+    if isinstance(matcher, W3LeafMatcher) and type(matcher.format) is Positions:
+        # Positions' value: 4-byte count, then a pickled list of deltas.
+        while matcher.is_active():
+            matcher._read_ids()
+            matcher._read_values()
+            for docnum, value in zip(matcher._ids, matcher._values, strict=True):
+                codes = loads(value[4:] if value.endswith(b".") else value[4:] + b".")
+                docs.append(docnum)
+                counts.append(len(codes))
+                deltas += codes
+            matcher._next_block()
+        steps = np.asarray(deltas, dtype=np.int64)
+        ends = np.cumsum(np.asarray(counts, dtype=np.int64))
+        positions = np.cumsum(steps)
+        # Restart the running sum at each document's first position.
+        starts = ends - np.asarray(counts, dtype=np.int64)
+        before = np.concatenate(([0], positions))[starts]
+        positions -= np.repeat(before, counts)
+    else:
+        position_lists = []
+        while matcher.is_active():
+            found = matcher.value_as("positions")
+            docs.append(matcher.id())
+            counts.append(len(found))
+            position_lists.append(found)
+            matcher.next()
+        positions = np.asarray([p for found in position_lists for p in found], dtype=np.int64)
+    doc_keys = np.repeat(np.asarray(docs, dtype=np.int64), counts) << POSITION_BITS
+    return doc_keys | positions
+
+
+class Snapshot:
+    """One index generation, read for the fast path: per-term arrays over global docnums."""
+
+    def __init__(self, reader: Any, weighting: Any, store: SegmentStore) -> None:
+        self.generation = reader.generation()
+        self.size = reader.doc_count_all()
+        self.store = store
+        self._reader = reader
+        self._weighting = weighting
+        self._leaves: list[tuple[str, Any, int]] = [
+            (leaf.segment().segment_id(), leaf, offset) for leaf, offset in reader.leaf_readers()]
+        self.segment_ids = frozenset(segment_id for segment_id, _, _ in self._leaves)
+        live = np.ones(self.size, dtype=bool)
+        for _, leaf, offset in self._leaves:
+            deleted = list(leaf.deleted_docs_set) if leaf.has_deletions() else []
+            if deleted:
+                live[np.asarray(deleted, dtype=np.int64) + offset] = False
+        self.live = live
+        self._scored: dict[tuple[str, str], Postings] = {}
+        self._positions: dict[tuple[str, str], np.ndarray] = {}
+        self._lengths: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()
+
+    def attach(self, reader: Any) -> None:
+        """Read through another reader of the same generation (one per process after a fork)."""
+        assert reader.generation() == self.generation
+        self._reader = reader
+        self._leaves = [(leaf.segment().segment_id(), leaf, offset)
+                        for leaf, offset in reader.leaf_readers()]
+
+    def postings(self, field: str, text: str) -> Postings:
+        """Return the term's documents and BM25 scores (not yet boosted)."""
+        key = (field, text)
+        found = self._scored.get(key)
+        if found is None:
+            with self._lock:
+                found = self._scored.get(key)
+                if found is None:
+                    found = self._scored[key] = self._score(field, text)
+        return found
+
+    def positions(self, field: str, text: str) -> np.ndarray:
+        """Return the term's position keys (docnum << 32 | position), ascending."""
+        key = (field, text)
+        found = self._positions.get(key)
+        if found is None:
+            with self._lock:
+                found = self._positions.get(key)
+                if found is None:
+                    found = self._positions[key] = self._read_positions(field, text)
+        return found
+
+    def _term_bytes(self, field: str, text: str) -> bytes | None:
+        try:
+            return bytes(self._reader.schema[field].to_bytes(text))
+        except ValueError:
+            return None
+
+    def _score(self, field: str, text: str) -> Postings:
+        if field not in self._reader.schema:
+            return EMPTY
+        btext = self._term_bytes(field, text)
+        if btext is None or (field, btext) not in self._reader:
+            return EMPTY
+        docs: list[np.ndarray] = []
+        weights: list[np.ndarray] = []
+        for segment_id, leaf, offset in self._leaves:
+            term = self.store.term(segment_id, leaf, field, btext)
+            if term is not None:
+                docs.append(term.ids + np.int32(offset))
+                weights.append(term.weights)
+        if not docs:
+            return EMPTY
+        ids = np.concatenate(docs)
+        tf = np.concatenate(weights).astype(np.float64)
+        return Postings(ids, self._bm25(field, btext, ids, tf))
+
+    def _bm25(self, field: str, btext: bytes, ids: np.ndarray, tf: np.ndarray) -> np.ndarray:
+        """Whoosh's BM25F for one term, with the same statistics and operation order."""
+        schema_field = self._reader.schema[field]
+        if not schema_field.scorable:
+            return tf  # Whoosh scores an unscorable field by the posting's weight
+        weighting = self._weighting
+        b = weighting._field_B.get(field, weighting.B)
+        k1 = weighting.K1
+        count = self.size
+        idf = log(count / (self._reader.doc_frequency(field, btext) + 1)) + 1
+        avgfl = (self._reader.field_length(field) / (count or 1)) or 1
+        fl = self._field_lengths(field)[ids]
+        return idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
+
+    def _field_lengths(self, field: str) -> np.ndarray:
+        if field not in self._lengths:
+            parts = [self.store.lengths(segment_id, leaf, field)
+                     for segment_id, leaf, _ in self._leaves]
+            self._lengths[field] = np.concatenate(parts) if parts else _EMPTY_SCORES
+        return self._lengths[field]
+
+    def _read_positions(self, field: str, text: str) -> np.ndarray:
+        if field not in self._reader.schema:
+            return _EMPTY_KEYS
+        btext = self._term_bytes(field, text)
+        if btext is None or (field, btext) not in self._reader:
+            return _EMPTY_KEYS
+        parts = [self.store.positions(segment_id, leaf, field, btext)
+                 + (np.int64(offset) << POSITION_BITS)
+                 for segment_id, leaf, offset in self._leaves]
+        return np.concatenate(parts) if parts else _EMPTY_KEYS
+
+    def preload(self, fields: Iterable[str], position_fields: Iterable[str] = ()) -> int:
+        """Read every term of fields (and positions of position_fields); return the count.
+
+        The arrays are then packed into one buffer each, so that processes
+        forked afterwards share them page for page.
+        """
+        wanted = set(fields)
+        positional = set(position_fields)
+        terms = 0
+        for field, btext in self._reader.all_terms():
+            if field not in wanted and field not in positional:
+                continue
+            text = self._reader.schema[field].from_bytes(btext)
+            if field in wanted:
+                self.postings(field, text)
+            if field in positional:
+                self.positions(field, text)
+            terms += 1
+        self._pack()
+        return terms
+
+    def _pack(self) -> None:
+        with self._lock:
+            self._scored = _packed_postings(self._scored)
+            self._positions = _packed_arrays(self._positions)
+
+
+def _packed_postings(table: dict[tuple[str, str], Postings]) -> dict[tuple[str, str], Postings]:
+    keys = list(table)
+    docs = _packed_arrays({key: table[key].docs for key in keys})
+    scores = _packed_arrays({key: table[key].scores for key in keys})
+    return {key: Postings(docs[key], scores[key]) for key in keys}
+
+
+def _packed_arrays(table: dict[Any, np.ndarray]) -> dict[Any, np.ndarray]:
+    """Copy each dtype's arrays into one buffer and return read-only views into it."""
+    packed: dict[Any, np.ndarray] = {}
+    by_dtype: dict[np.dtype[Any], list[Any]] = {}
+    for key, array in table.items():
+        by_dtype.setdefault(array.dtype, []).append(key)
+    for dtype, keys in by_dtype.items():
+        buffer = np.concatenate([table[key] for key in keys]) if keys else np.zeros(0, dtype)
+        buffer.flags.writeable = False
+        start = 0
+        for key in keys:
+            end = start + len(table[key])
+            packed[key] = buffer[start:end]
+            start = end
+    return packed
+
