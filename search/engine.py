@@ -66,7 +66,8 @@ class SearchIndex:
             self._state = None
             self._ix = None
         return {"generation": state.snapshot.generation, "terms": terms,
-                "documents": int(np.count_nonzero(state.columns.public & state.snapshot.live))}
+                "documents": int(np.count_nonzero(state.columns.public & state.snapshot.live)),
+                "bytes": state.snapshot.nbytes()}
 
     def _current(self) -> _State:
         with self._lock:

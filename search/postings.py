@@ -16,7 +16,9 @@ Two levels of cache:
 
 ``Snapshot.preload`` reads every term of the searchable fields up front and
 packs the arrays into a few large buffers, so that gunicorn can load them
-before it forks its workers and every worker shares the same pages.
+before it forks its workers and every worker shares the same pages. A
+single-segment generation's document numbers are the segment's own, so
+they are held once.
 """
 
 from __future__ import annotations
@@ -79,6 +81,23 @@ class SegmentStore:
             for cache in caches:
                 for key in [key for key in cache if key[0] not in segment_ids]:
                     del cache[key]
+
+    def pack(self) -> None:
+        """Move every array into a few large read-only buffers (see Snapshot.preload)."""
+        with self._lock:
+            found = {key: term for key, term in self._terms.items() if term is not None}
+            ids = _packed_arrays({key: term.ids for key, term in found.items()})
+            weights = _packed_arrays({key: term.weights for key, term in found.items()})
+            for key in found:
+                self._terms[key] = SegmentTerm(ids[key], weights[key])
+            self._positions = _packed_arrays(self._positions)
+
+    def nbytes(self) -> int:
+        """Return the bytes held in the arrays."""
+        return (sum(term.ids.nbytes + term.weights.nbytes
+                    for term in self._terms.values() if term is not None)
+                + sum(keys.nbytes for keys in self._positions.values())
+                + sum(lengths.nbytes for lengths in self._lengths.values()))
 
     def term(self, segment_id: str, leaf: Any, field: str, text: bytes) -> SegmentTerm | None:
         key = (segment_id, field, text)
@@ -251,13 +270,13 @@ class Snapshot:
         for segment_id, leaf, offset in self._leaves:
             term = self.store.term(segment_id, leaf, field, btext)
             if term is not None:
-                docs.append(term.ids + np.int32(offset))
+                docs.append(term.ids + np.int32(offset) if offset else term.ids)
                 weights.append(term.weights)
         if not docs:
             return EMPTY
-        ids = np.concatenate(docs)
-        tf = np.concatenate(weights).astype(np.float64)
-        return Postings(ids, self._bm25(field, btext, ids, tf))
+        ids = np.concatenate(docs) if len(docs) > 1 else docs[0]
+        tf = np.concatenate(weights) if len(weights) > 1 else weights[0]
+        return Postings(ids, self._bm25(field, btext, ids, tf.astype(np.float64)))
 
     def _bm25(self, field: str, btext: bytes, ids: np.ndarray, tf: np.ndarray) -> np.ndarray:
         """Whoosh's BM25F for one term, with the same statistics and operation order."""
@@ -287,35 +306,49 @@ class Snapshot:
         if btext is None or (field, btext) not in self._reader:
             return _EMPTY_KEYS
         parts = [self.store.positions(segment_id, leaf, field, btext)
-                 + (np.int64(offset) << POSITION_BITS)
-                 for segment_id, leaf, offset in self._leaves]
-        return np.concatenate(parts) if parts else _EMPTY_KEYS
+                 for segment_id, leaf, _ in self._leaves]
+        parts = [keys + (np.int64(offset) << POSITION_BITS) if offset else keys
+                 for keys, (_, _, offset) in zip(parts, self._leaves, strict=True)]
+        return np.concatenate(parts) if len(parts) > 1 else parts[0]
 
     def preload(self, fields: Iterable[str], position_fields: Iterable[str] = ()) -> int:
         """Read every term of fields (and positions of position_fields); return the count.
 
-        The arrays are then packed into one buffer each, so that processes
+        The arrays are packed into a few large buffers, so that processes
         forked afterwards share them page for page.
         """
         wanted = set(fields)
         positional = set(position_fields)
-        terms = 0
+        terms: list[tuple[str, str]] = []
+        positioned: list[tuple[str, str]] = []
         for field, btext in self._reader.all_terms():
-            if field not in wanted and field not in positional:
-                continue
-            text = self._reader.schema[field].from_bytes(btext)
             if field in wanted:
-                self.postings(field, text)
+                terms.append((field, self._reader.schema[field].from_bytes(btext)))
+                for segment_id, leaf, _ in self._leaves:
+                    self.store.term(segment_id, leaf, field, btext)
             if field in positional:
-                self.positions(field, text)
-            terms += 1
-        self._pack()
-        return terms
-
-    def _pack(self) -> None:
+                positioned.append((field, self._reader.schema[field].from_bytes(btext)))
+                for segment_id, leaf, _ in self._leaves:
+                    self.store.positions(segment_id, leaf, field, btext)
+        self.store.pack()
+        with self._lock:
+            self._scored.clear()
+            self._positions.clear()
+        for field, text in terms:
+            self.postings(field, text)
+        for field, text in positioned:
+            self.positions(field, text)
         with self._lock:
             self._scored = _packed_postings(self._scored)
             self._positions = _packed_arrays(self._positions)
+        return len(terms)
+
+    def nbytes(self) -> int:
+        """Return the bytes held in this generation's arrays and its segments' arrays."""
+        own = sum(found.docs.nbytes * (found.docs.base is None) + found.scores.nbytes
+                  for found in self._scored.values())
+        own += sum(keys.nbytes * (keys.base is None) for keys in self._positions.values())
+        return own + self.store.nbytes()
 
 
 def _packed_postings(table: dict[tuple[str, str], Postings]) -> dict[tuple[str, str], Postings]:
@@ -326,10 +359,16 @@ def _packed_postings(table: dict[tuple[str, str], Postings]) -> dict[tuple[str, 
 
 
 def _packed_arrays(table: dict[Any, np.ndarray]) -> dict[Any, np.ndarray]:
-    """Copy each dtype's arrays into one buffer and return read-only views into it."""
+    """Copy each dtype's arrays into one buffer and return read-only views into it.
+
+    Arrays that are views already (into a packed segment's buffer) stay as they are.
+    """
     packed: dict[Any, np.ndarray] = {}
     by_dtype: dict[np.dtype[Any], list[Any]] = {}
     for key, array in table.items():
+        if array.base is not None:
+            packed[key] = array
+            continue
         by_dtype.setdefault(array.dtype, []).append(key)
     for dtype, keys in by_dtype.items():
         buffer = np.concatenate([table[key] for key in keys]) if keys else np.zeros(0, dtype)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -77,3 +79,54 @@ def test_gunicorn_serves_the_api(server: str) -> None:
     with urllib.request.urlopen(f"{server}/?q=nghi+quyet", timeout=10) as response:
         page = response.read().decode()
     assert response.status == 200 and "<mark>" in page
+
+
+def test_preloaded_server_picks_up_a_new_generation(index_dir: Path, tmp_path: Path) -> None:
+    """Postings are read before the fork; a later ingest is served without a restart."""
+    index = tmp_path / "index"
+    shutil.copytree(index_dir, index)
+    bind = f"127.0.0.1:{free_port()}"
+    tracuu = Path(sys.executable).with_name("tracuu")
+    log = (tmp_path / "server.log").open("w+b")
+    process = subprocess.Popen([str(tracuu), "serve", "--bind", bind, "--index", str(index)],
+                               cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://{bind}"
+    try:
+        before = _wait_healthy(base, process)
+        query = f"{base}/api/v1/search?q=" + "quasarion"
+        status, body = get(query)
+        assert status == 200 and body["total"] == 0
+        record = {"id": "moi-1", "title": "Kính thiên văn Quasarion", "body": "Bài mới.",
+                  "doc_type": "tin-tuc", "issued": "2026-11-27"}
+        source = tmp_path / "new.jsonl"
+        source.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+        subprocess.run([str(tracuu), "ingest", str(source), "--index", str(index)],
+                       check=True, capture_output=True)
+        # Both workers answer the new generation, and nothing fails meanwhile.
+        statuses = [get(query) for _ in range(12)]
+        assert all(status == 200 for status, _ in statuses)
+        assert all(body["total"] == 1 for _, body in statuses)
+        status, health = get(f"{base}/healthz")
+        assert health["generation"] > before["generation"]
+        assert health["documents"] == before["documents"] + 1
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        log.seek(0)
+        output = log.read().decode()
+        log.close()
+    assert "preloaded generation" in output
+
+
+def _wait_healthy(base: str, process: subprocess.Popen) -> dict:  # type: ignore[type-arg]
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            status, body = get(f"{base}/healthz")
+            if status == 200:
+                return body
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            pytest.fail(f"gunicorn did not start on {base}")
+        time.sleep(0.2)

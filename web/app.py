@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
-from index.store import default_index_dir
+from index.store import IndexMissing, default_index_dir
 from search import SearchIndex
 from web import api, errors, pages
 
@@ -22,11 +23,28 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_mapping(config)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    # Opened lazily: gunicorn forks workers after create_app, and each worker
-    # must hold its own searcher (file handles and caches are per process).
-    app.extensions["tracuu.index"] = SearchIndex(Path(app.config["INDEX_DIR"]))
+    search_index = SearchIndex(Path(app.config["INDEX_DIR"]))
+    if app.config.get("PRELOAD"):
+        _preload(app, search_index)
+    app.extensions["tracuu.index"] = search_index
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(api.blueprint)
     errors.register(app)
     pages.register_filters(app)
     return app
+
+
+def _preload(app: Flask, search_index: SearchIndex) -> None:
+    """Read the index's postings now: under gunicorn (preload_app) this runs before
+    the fork, so every worker shares the arrays instead of reading its own copy.
+    The searcher's files are closed again; each worker opens its own."""
+    try:
+        loaded = search_index.preload()
+    except IndexMissing as error:
+        app.logger.warning("not preloaded: %s", error)
+        return
+    # Keep the collector off the loaded objects, so that it does not write
+    # to (and so copy) the pages the workers share.
+    gc.freeze()
+    app.logger.warning("preloaded generation %d: %d terms, %.0f MiB",
+                       loaded["generation"], loaded["terms"], loaded["bytes"] / 2**20)

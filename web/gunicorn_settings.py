@@ -7,5 +7,7 @@ bind = os.environ.get("TRACUU_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("TRACUU_WORKERS", "2"))
 accesslog = "-"
 errorlog = "-"
-# Workers open the index after the fork: one searcher per worker.
-preload_app = False
+# The app is created, and the index's postings read, before the workers are
+# forked: they share the arrays. Each worker opens its own searcher files.
+preload_app = True
+os.environ.setdefault("TRACUU_PRELOAD", "1")
