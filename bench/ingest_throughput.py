@@ -1,6 +1,6 @@
 """Ingest throughput: one process against all cores, and a re-run of an unchanged source.
 
-Run: .venv/bin/python bench/ingest_throughput.py [SOURCE] [--limit N]
+Run: .venv/bin/python bench/ingest_throughput.py [SOURCE] [--limit N] [--segment on|both]
 (defaults to the workspace's shared/data/news-baomoi.jsonl.gz, 35,440 long
 articles). Each run builds a fresh index in a temporary folder through the
 real ingest (parse, validate, analyse, write); prints seconds, docs/s and
@@ -31,6 +31,8 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=0, help="first N records only")
     parser.add_argument("--workers", type=int, nargs="+",
                         default=sorted({1, os.cpu_count() or 1}))
+    parser.add_argument("--segment", choices=("off", "on", "both"), default="off",
+                        help="pyvi word segmentation in the index (on: pyvi analysis)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="tracuu-ingest-"))
     try:
@@ -44,17 +46,21 @@ def main() -> None:
                         break
                     out.write(line)
         print(f"source: {args.source.name}" + (f", first {args.limit}" if args.limit else ""))
-        print(f"{'workers':>8} {'docs':>7} {'seconds':>8} {'docs/s':>7} {'vs 1':>6}")
-        baseline = 0.0
-        for workers in args.workers:
-            folder = work / f"index-{workers}"
-            start = time.perf_counter()
-            report = ingest_paths([source], open_index(folder, create=True), workers=workers)
-            seconds = time.perf_counter() - start
-            rate = report.added / seconds
-            baseline = baseline or rate
-            print(f"{workers:8d} {report.added:7d} {seconds:8.1f} {rate:7.0f} "
-                  f"{rate / baseline:5.2f}x  (failed {len(report.failed)})", flush=True)
+        print(f"{'pyvi':>5} {'workers':>8} {'docs':>7} {'seconds':>8} {'docs/s':>7} {'vs 1':>6}")
+        segmenting = {"off": [False], "on": [True], "both": [False, True]}[args.segment]
+        for segment in segmenting:
+            baseline = 0.0
+            for workers in args.workers:
+                folder = work / f"index-{workers}-{segment}"
+                start = time.perf_counter()
+                report = ingest_paths([source], open_index(folder, create=True, segment=segment),
+                                      workers=workers)
+                seconds = time.perf_counter() - start
+                rate = report.added / seconds
+                baseline = baseline or rate
+                print(f"{'on' if segment else 'off':>5} {workers:8d} {report.added:7d} "
+                      f"{seconds:8.1f} {rate:7.0f} {rate / baseline:5.2f}x  "
+                      f"(failed {len(report.failed)})", flush=True)
         start = time.perf_counter()
         again = ingest_paths([source], open_index(folder), workers=args.workers[-1])
         seconds_again = time.perf_counter() - start

@@ -14,6 +14,9 @@ from index.record import Document
 from index.schema import SEGMENT_WORDS, build_schema, to_fields
 
 INDEX_DIR_ENV = "TRACUU_INDEX_DIR"
+# Memory for the writer's postings before it sorts them in runs on disk
+# (Whoosh's default is 128 MB, which spills and re-reads every posting).
+WRITER_MEMORY_MB = 1024
 
 
 class IndexMissing(FileNotFoundError):
@@ -83,7 +86,7 @@ def write_documents(ix: Any, documents: Iterable[dict[str, Any]],
     killed process, leaves the previous generation complete and readable.
     """
     summary = WriteSummary()
-    writer = ix.writer()
+    writer = ix.writer(limitmb=WRITER_MEMORY_MB)
     changed = False
     try:
         with ix.searcher() as searcher:
@@ -98,7 +101,10 @@ def write_documents(ix: Any, documents: Iterable[dict[str, Any]],
                     summary.unchanged.append(doc_id)
                     if existing.get("source_fingerprint") == fields.get("source_fingerprint"):
                         continue
-                writer.update_document(**fields)
+                if existing is None:
+                    writer.add_document(**fields)  # no older version to delete
+                else:
+                    writer.update_document(**fields)
                 changed = True
             for doc_id in remove() if callable(remove) else remove:
                 if searcher.document_number(id=doc_id) is not None:
