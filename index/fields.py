@@ -1,35 +1,15 @@
-"""A Whoosh text field that also takes text analysed ahead of time (in another process).
+"""The text field class of tracuu's schema.
 
-Analysis (tokenising, folding, canonical tones) is most of the cost of
-indexing and Whoosh does it inside the single writer. Analysing in worker
-processes and handing the writer the finished postings spreads it over
-every core. The class lives here for good: Whoosh pickles it into indexes.
+Whoosh pickles each field's class into the index's table of contents, so
+this class keeps its name and module for every index built with it. It
+once took postings analysed in another process; analysis now happens in
+the writer processes themselves (index.writer), and it is plain TEXT.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
-
 from whoosh.fields import TEXT
 
 
-@dataclass(frozen=True)
-class Analyzed:
-    """A field value already turned into postings: (term bytes, frequency, weight, value)."""
-
-    postings: tuple[tuple[bytes, int, float, bytes], ...]
-
-
 class AnalyzedText(TEXT):
-    """TEXT that indexes an Analyzed value as it is, and text as usual."""
-
-    def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
-        if isinstance(value, Analyzed):
-            return iter(value.postings)
-        return iter(super().index(value, **kwargs))
-
-    def analyzed(self, text: str) -> Analyzed:
-        """Return the postings of text for this field, to be indexed later."""
-        return Analyzed(tuple(super().index(text)))
+    """TEXT, under the name indexes already hold."""

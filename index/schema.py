@@ -64,12 +64,8 @@ def segments_words(schema: Schema) -> bool:
     return bool(getattr(schema["content" + EXACT_SUFFIX].analyzer.items[0], "segment", False))
 
 
-def to_fields(document: Document, schema: Schema | None = None) -> dict[str, Any]:
-    """Return the Whoosh field values that index a document.
-
-    Given the schema, text fields come analysed already (see index.fields),
-    so the caller may do this part in another process.
-    """
+def to_fields(document: Document) -> dict[str, Any]:
+    """Return the Whoosh field values that index a document."""
     fields: dict[str, Any] = {
         "id": document.id,
         "title": document.title,
@@ -89,13 +85,6 @@ def to_fields(document: Document, schema: Schema | None = None) -> dict[str, Any
     fields["content"] = f"{document.title}\n\n{document.body}"
     for name in EXACT_FIELDS:
         fields[name + EXACT_SUFFIX] = fields[name]
-    if schema is not None:
-        for name, value in list(fields.items()):
-            field = schema[name]
-            if isinstance(field, AnalyzedText) and isinstance(value, str):
-                if field.stored:
-                    fields[f"_stored_{name}"] = value
-                fields[name] = field.analyzed(value)
     if document.year is not None:
         fields["year"] = document.year
     if document.number:

@@ -12,11 +12,12 @@ from whoosh import index as whoosh_index
 
 from index.record import Document
 from index.schema import SEGMENT_WORDS, build_schema, to_fields
+from index.writer import ParallelWriter
 
 INDEX_DIR_ENV = "TRACUU_INDEX_DIR"
-# Memory for the writer's postings before it sorts them in runs on disk
+# Memory for each writer's postings before it sorts them in runs on disk
 # (Whoosh's default is 128 MB, which spills and re-reads every posting).
-WRITER_MEMORY_MB = 1024
+WRITER_MEMORY_MB = 512
 
 
 class IndexMissing(FileNotFoundError):
@@ -66,9 +67,9 @@ class WriteSummary:
     removed: list[str] = field(default_factory=list)
 
 
-def prepare(document: Document, source: Source | None, schema: Any) -> dict[str, Any]:
-    """Return the analysed field values of a document (the costly part, any process)."""
-    fields = to_fields(document, schema)
+def prepare(document: Document, source: Source | None) -> dict[str, Any]:
+    """Return the field values that index a document and record its source."""
+    fields = to_fields(document)
     if source is not None:
         fields["source"] = source.path
         fields["source_fingerprint"] = source.fingerprint
@@ -76,7 +77,8 @@ def prepare(document: Document, source: Source | None, schema: Any) -> dict[str,
 
 
 def write_documents(ix: Any, documents: Iterable[dict[str, Any]],
-                    remove: Iterable[str] | Callable[[], Iterable[str]] = ()) -> WriteSummary:
+                    remove: Iterable[str] | Callable[[], Iterable[str]] = (),
+                    processes: int = 1) -> WriteSummary:
     """Add or replace prepared documents by id and remove others, in one commit.
 
     ``remove`` may be a function, called once every document is written. A
@@ -84,9 +86,13 @@ def write_documents(ix: Any, documents: Iterable[dict[str, Any]],
     its source is still recorded). Whoosh writes new segments first and
     switches the table of contents last, so an interrupted write, even a
     killed process, leaves the previous generation complete and readable.
+
+    With several ``processes``, documents are analysed and written in that
+    many processes, each writing a segment (index.writer).
     """
     summary = WriteSummary()
-    writer = ix.writer(limitmb=WRITER_MEMORY_MB)
+    writer = ParallelWriter(ix, processes, limitmb=WRITER_MEMORY_MB) if processes > 1 \
+        else ix.writer(limitmb=WRITER_MEMORY_MB)
     changed = False
     try:
         with ix.searcher() as searcher:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import multiprocessing
+import os
 import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -20,6 +21,7 @@ from typing import Any
 
 from tqdm import tqdm
 
+from index.lifetime import die_with_parent
 from index.record import Document, RecordError
 from index.store import Source, SourceState, prepare, write_documents
 from ingest.errors import SourceError
@@ -93,7 +95,6 @@ class Job:
 # (where, document or error, unknown field names, prepared index fields)
 Outcome = tuple[str, Document | SourceError, list[str], dict[str, Any] | None]
 LINES_PER_JOB = 200
-_schema: Any = None  # set in each worker process: the index's schema, for analysis
 
 
 def ingest_paths(paths: list[Path], ix: Any, *, prune: bool = False,
@@ -101,8 +102,9 @@ def ingest_paths(paths: list[Path], ix: Any, *, prune: bool = False,
                  workers: int = 1) -> IngestReport:
     """Read every supported file under paths and write the documents in one commit.
 
-    Reading, parsing and analysis run in ``workers`` processes; one writer
-    takes their output in order. With prune, documents read earlier from
+    With several ``workers``, reading and parsing run in that many processes,
+    and analysis and writing in as many writer processes, each writing a
+    segment of the one commit (index.writer). With prune, documents read earlier from
     files under paths that no longer exist (or no longer hold that document)
     are removed.
     """
@@ -115,7 +117,7 @@ def ingest_paths(paths: list[Path], ix: Any, *, prune: bool = False,
         jobs = list(_jobs(find_sources(paths, report), state, max_bytes, report, kept, known))
 
         def prepared() -> Iterator[dict[str, Any]]:
-            with _mapper(workers, ix.schema) as run:
+            with _mapper(workers) as run:
                 results = run(_read_job, jobs)  # workers are forked here, before any thread
                 # Only on a terminal, and only now: tqdm starts a monitor thread.
                 bar = tqdm(total=len(jobs), unit="job", file=sys.stderr, leave=False) \
@@ -135,7 +137,7 @@ def ingest_paths(paths: list[Path], ix: Any, *, prune: bool = False,
         def stale() -> list[str]:
             return _stale(paths, state, seen, kept) if prune else []
 
-        summary = write_documents(ix, prepared(), remove=stale)
+        summary = write_documents(ix, prepared(), remove=stale, processes=workers)
     report.added += len(summary.added)
     report.updated += len(summary.updated)
     report.unchanged += len(summary.unchanged)
@@ -191,26 +193,20 @@ def _jobs(files: Iterator[SourceFile], state: SourceState, max_bytes: int,
 
 
 @contextmanager
-def _mapper(workers: int, schema: Any) -> Iterator[Callable[..., Iterator[Any]]]:
+def _mapper(workers: int) -> Iterator[Callable[..., Iterator[Any]]]:
     """Yield an ordered map over jobs: in this process, or in worker processes.
 
     concurrent.futures rather than multiprocessing.Pool: a worker that dies or
     a result that cannot be unpickled raises here instead of hanging forever.
     """
     if workers <= 1:
-        _init_worker(schema)
         yield map
         return
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
-                             initargs=(schema,)) as pool:
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=die_with_parent,
+                             initargs=(os.getpid(),)) as pool:
         yield lambda function, jobs: pool.map(function, jobs, chunksize=4)
-
-
-def _init_worker(schema: Any) -> None:
-    global _schema
-    _schema = schema
 
 
 def _read_job(job: Job) -> list[Outcome]:
@@ -233,7 +229,7 @@ def _read_job(job: Job) -> list[Outcome]:
         except RecordError as error:
             outcomes.append((where, SourceError(where, str(error)), [], None))
             continue
-        fields = prepare(document, job.source, _schema) if _schema is not None else None
+        fields = prepare(document, job.source)
         outcomes.append((where, document, unknown, fields))
     return outcomes
 

@@ -69,7 +69,7 @@ def changed_index(tmp_path: Path) -> Iterator[Any]:
     replaced = [Document(id=fields["id"], title=fields["title"] + " hội thảo",
                          body="Nghị quyết về khoa học và công nghệ. " * 3)
                 for fields in stored[:3]]
-    write_documents(ix, [prepare(document, None, ix.schema) for document in replaced])
+    write_documents(ix, [prepare(document, None) for document in replaced])
     writer = ix.writer()
     for fields in stored[3:]:
         writer.delete_by_term("id", fields["id"])

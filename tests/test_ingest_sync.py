@@ -138,7 +138,8 @@ def test_empty_huge_and_gzip_files(tmp_path: Path) -> None:
     assert ids(tmp_path / "index") == ["g0", "g1", "g2"]
 
 
-def test_killed_ingest_leaves_the_previous_index_readable(tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", [1, 2])
+def test_killed_ingest_leaves_the_previous_index_readable(tmp_path: Path, workers: int) -> None:
     index_dir = tmp_path / "index"
     first = tmp_path / "first.jsonl"
     first.write_text("\n".join(json.dumps({"id": f"a{n}", "title": f"Tin {n}"})
@@ -151,22 +152,49 @@ def test_killed_ingest_leaves_the_previous_index_readable(tmp_path: Path) -> Non
                                   "body": "Nội dung dài hơn một chút. " * 20}) + "\n")
     code = ("import sys; from pathlib import Path; from index.store import open_index; "
             "from ingest.pipeline import ingest_paths; "
-            "ingest_paths([Path(sys.argv[1])], open_index(Path(sys.argv[2])))")
-    process = subprocess.Popen([sys.executable, "-c", code, str(big), str(index_dir)])
+            "ingest_paths([Path(sys.argv[1])], open_index(Path(sys.argv[2])), "
+            "workers=int(sys.argv[3]))")
+    before = set(index_dir.rglob("*"))
+    process = subprocess.Popen([sys.executable, "-c", code, str(big), str(index_dir),
+                                str(workers)])
     deadline = time.monotonic() + 60
-    # Kill it once it has started writing segment files, before it commits.
+    # Kill it once it has started writing new segment files, before it commits.
     while time.monotonic() < deadline and process.poll() is None:
-        if any(name.endswith((".seg", ".trm", ".pst")) or name.startswith("_MAIN_")
-               and name.endswith(".tmp") for name in os.listdir(index_dir)):
+        if any(path.suffix in (".seg", ".trm", ".pst", ".col", ".doclist")
+               and path not in before for path in index_dir.rglob("*")):
             break
         time.sleep(0.05)
     time.sleep(0.5)
     assert process.poll() is None, "the ingest finished before it could be killed"
+    helpers = descendants(process.pid)
+    assert len(helpers) >= (2 * workers if workers > 1 else 0)  # readers and writers
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
+    # No reader or writer process outlives the ingest.
+    deadline = time.monotonic() + 10
+    while [pid for pid in helpers if alive(pid)] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert [pid for pid in helpers if alive(pid)] == []
     assert ids(index_dir) == sorted(f"a{n}" for n in range(20))
     again = ingest_paths([first], open_index(index_dir))  # the lock died with the process
     assert counts(again) == (0, 0, 20, 0, 0)
+
+
+def descendants(pid: int) -> list[int]:
+    """Return the processes below pid (Linux /proc)."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            found += [int(child), *descendants(int(child))]
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state not in ("Z", "X")  # a zombie has exited; only its parent's wait is due
 
 
 def test_workers_build_the_same_index(tmp_path: Path) -> None:
