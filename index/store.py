@@ -17,6 +17,8 @@ from index.writer import ParallelWriter
 INDEX_DIR_ENV = "TRACUU_INDEX_DIR"
 # Memory for each writer's postings before it sorts them in runs on disk
 # (Whoosh's default is 128 MB, which spills and re-reads every posting).
+# Segments stay as separate files: Whoosh reads a compound segment's
+# postings into memory whole, in every process that opens it.
 WRITER_MEMORY_MB = 512
 
 
@@ -91,8 +93,9 @@ def write_documents(ix: Any, documents: Iterable[dict[str, Any]],
     many processes, each writing a segment (index.writer).
     """
     summary = WriteSummary()
-    writer = ParallelWriter(ix, processes, limitmb=WRITER_MEMORY_MB) if processes > 1 \
-        else ix.writer(limitmb=WRITER_MEMORY_MB)
+    options = {"limitmb": WRITER_MEMORY_MB, "compound": False}
+    writer = ParallelWriter(ix, processes, **options) if processes > 1 \
+        else ix.writer(**options)
     changed = False
     try:
         with ix.searcher() as searcher:

@@ -79,7 +79,7 @@ class SearchIndex:
                 self._state = self._open(searcher)
                 if state is not None:
                     state.searcher.close()
-                self._store.keep_only(set(self._state.snapshot.segment_ids))
+                self._store.keep_only(self._state.snapshot.segment_ids)
                 state = self._state
             return state
 
@@ -100,6 +100,11 @@ class SearchIndex:
             if self._state is not None:
                 self._state.searcher.close()
             self._state = None
+
+    def __del__(self) -> None:
+        # An index dropped without close() still closes its files.
+        if getattr(self, "_state", None) is not None:
+            self.close()
 
     def stats(self) -> dict[str, int]:
         """Return the number of public documents and the index generation."""

@@ -122,18 +122,29 @@ class Evaluator:
 
     def _phrase_docs(self, field: str, words: list[str]) -> np.ndarray:
         """Return the documents where words stand one after another, ascending."""
-        keys = [self.snapshot.positions(field, word) for word in words]
-        # Start from the rarest word; a phrase start is its key minus its offset.
-        rarest = min(range(len(words)), key=lambda index: len(keys[index]))
-        starts = keys[rarest] - rarest
-        for index, word_keys in enumerate(keys):
-            if index == rarest or not len(starts):
-                continue
-            wanted = starts + index
-            where = np.searchsorted(word_keys, wanted)
-            where[where == len(word_keys)] = 0
-            starts = starts[word_keys[where] == wanted]
-        return np.unique((starts >> POSITION_BITS).astype(np.int32))
+        by_segment: dict[int, list[np.ndarray]] = {}
+        for index, word in enumerate(words):
+            for offset, keys in self.snapshot.positions(field, word):
+                if len(by_segment.setdefault(offset, [])) == index:
+                    by_segment[offset].append(keys)
+        found = [_phrase_starts(keys) + offset for offset, keys in sorted(by_segment.items())
+                 if len(keys) == len(words)]
+        return np.concatenate(found) if found else _NONE.docs
+
+
+def _phrase_starts(keys: list[np.ndarray]) -> np.ndarray:
+    """Return the segment's documents where the words of keys stand one after another."""
+    # Start from the rarest word; a phrase start is its key minus its offset.
+    rarest = min(range(len(keys)), key=lambda index: len(keys[index]))
+    starts = keys[rarest] - rarest
+    for index, word_keys in enumerate(keys):
+        if index == rarest or not len(starts):
+            continue
+        wanted = starts + index
+        where = np.searchsorted(word_keys, wanted)
+        where[where == len(word_keys)] = 0
+        starts = starts[word_keys[where] == wanted]
+    return np.unique((starts >> POSITION_BITS).astype(np.int32))
 
 
 def _boosted(found: Matches, boost: float) -> Matches:

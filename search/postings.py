@@ -35,7 +35,7 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.formats import Positions
 from whoosh.matching.wrappers import FilterMatcher
 
-# A position key: global document number in the high 32 bits, position in the low.
+# A position key: the segment's document number in the high 32 bits, position in the low.
 POSITION_BITS = 32
 
 _EMPTY_IDS = np.zeros(0, dtype=np.int32)
@@ -72,11 +72,18 @@ class SegmentStore:
         self._terms: dict[tuple[str, str, bytes], SegmentTerm | None] = {}
         self._positions: dict[tuple[str, str, bytes], np.ndarray] = {}
         self._lengths: dict[tuple[str, str], np.ndarray] = {}
+        self._segment_ids: frozenset[str] = frozenset()
         self._lock = threading.Lock()
 
-    def keep_only(self, segment_ids: set[str]) -> None:
+    def keep_only(self, segment_ids: frozenset[str]) -> None:
         """Forget segments that are no longer in the index (merged away or deleted)."""
         with self._lock:
+            if segment_ids >= self._segment_ids:
+                # Nothing to forget. (A sweep would also touch every key, and so
+                # copy the pages a forked worker shares with its parent.)
+                self._segment_ids = segment_ids
+                return
+            self._segment_ids = segment_ids
             caches: list[dict[Any, Any]] = [self._terms, self._positions, self._lengths]
             for cache in caches:
                 for key in [key for key in cache if key[0] not in segment_ids]:
@@ -220,7 +227,7 @@ class Snapshot:
                 live[np.asarray(deleted, dtype=np.int64) + offset] = False
         self.live = live
         self._scored: dict[tuple[str, str], Postings] = {}
-        self._positions: dict[tuple[str, str], np.ndarray] = {}
+        self._positions: dict[tuple[str, str], list[tuple[int, np.ndarray]]] = {}
         self._lengths: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
 
@@ -242,8 +249,9 @@ class Snapshot:
                     found = self._scored[key] = self._score(field, text)
         return found
 
-    def positions(self, field: str, text: str) -> np.ndarray:
-        """Return the term's position keys (docnum << 32 | position), ascending."""
+    def positions(self, field: str, text: str) -> list[tuple[int, np.ndarray]]:
+        """Return the term's position keys (local docnum << 32 | position), ascending,
+        segment by segment, each with the segment's first global docnum."""
         key = (field, text)
         found = self._positions.get(key)
         if found is None:
@@ -299,17 +307,15 @@ class Snapshot:
             self._lengths[field] = np.concatenate(parts) if parts else _EMPTY_SCORES
         return self._lengths[field]
 
-    def _read_positions(self, field: str, text: str) -> np.ndarray:
+    def _read_positions(self, field: str, text: str) -> list[tuple[int, np.ndarray]]:
         if field not in self._reader.schema:
-            return _EMPTY_KEYS
+            return []
         btext = self._term_bytes(field, text)
         if btext is None or (field, btext) not in self._reader:
-            return _EMPTY_KEYS
-        parts = [self.store.positions(segment_id, leaf, field, btext)
-                 for segment_id, leaf, _ in self._leaves]
-        parts = [keys + (np.int64(offset) << POSITION_BITS) if offset else keys
-                 for keys, (_, _, offset) in zip(parts, self._leaves, strict=True)]
-        return np.concatenate(parts) if len(parts) > 1 else parts[0]
+            return []
+        found = [(offset, self.store.positions(segment_id, leaf, field, btext))
+                 for segment_id, leaf, offset in self._leaves]
+        return [(offset, keys) for offset, keys in found if len(keys)]
 
     def preload(self, fields: Iterable[str], position_fields: Iterable[str] = ()) -> int:
         """Read every term of fields (and positions of position_fields); return the count.
@@ -340,14 +346,12 @@ class Snapshot:
             self.positions(field, text)
         with self._lock:
             self._scored = _packed_postings(self._scored)
-            self._positions = _packed_arrays(self._positions)
         return len(terms)
 
     def nbytes(self) -> int:
         """Return the bytes held in this generation's arrays and its segments' arrays."""
         own = sum(found.docs.nbytes * (found.docs.base is None) + found.scores.nbytes
                   for found in self._scored.values())
-        own += sum(keys.nbytes * (keys.base is None) for keys in self._positions.values())
         return own + self.store.nbytes()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import gc
 from collections.abc import Mapping
 from pathlib import Path
@@ -34,6 +35,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     return app
 
 
+def _trim_heap() -> None:
+    try:
+        ctypes.CDLL(None).malloc_trim(0)  # glibc
+    except (OSError, AttributeError):
+        pass
+
+
 def _preload(app: Flask, search_index: SearchIndex) -> None:
     """Read the index's postings now: under gunicorn (preload_app) this runs before
     the fork, so every worker shares the arrays instead of reading its own copy.
@@ -44,7 +52,10 @@ def _preload(app: Flask, search_index: SearchIndex) -> None:
         app.logger.warning("not preloaded: %s", error)
         return
     # Keep the collector off the loaded objects, so that it does not write
-    # to (and so copy) the pages the workers share.
+    # to (and so copy) the pages the workers share; give the memory freed
+    # while reading back to the system, so that the workers do not inherit it.
+    gc.collect()
     gc.freeze()
+    _trim_heap()
     app.logger.warning("preloaded generation %d: %d terms, %.0f MiB",
                        loaded["generation"], loaded["terms"], loaded["bytes"] / 2**20)
