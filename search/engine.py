@@ -42,6 +42,11 @@ class _State:
     snapshot: Snapshot
     columns: Columns
 
+    def __post_init__(self) -> None:
+        # Who may see which document: everyone the public ones, staff every live one.
+        self.visible = {False: self.snapshot.live & self.columns.public,
+                        True: self.snapshot.live}
+
 
 class SearchIndex:
     """A tracuu index opened for searching; picks up new generations as they appear."""
@@ -109,8 +114,7 @@ class SearchIndex:
     def stats(self) -> dict[str, int]:
         """Return the number of public documents and the index generation."""
         state = self._current()
-        visible = state.columns.public & state.snapshot.live
-        return {"documents": int(np.count_nonzero(visible)),
+        return {"documents": int(np.count_nonzero(state.visible[False])),
                 "generation": state.snapshot.generation}
 
     def document(self, doc_id: str, *, include_internal: bool = False) -> Document:
@@ -125,7 +129,7 @@ class SearchIndex:
         """Answer one request: the page of hits, the total and facet counts over all matches."""
         state = self._current()
         searcher, snapshot, columns = state.searcher, state.snapshot, state.columns
-        allowed = snapshot.live if request.include_internal else snapshot.live & columns.public
+        allowed = state.visible[request.include_internal]
         user_query = build_query(request.query, searcher.schema)
         evaluator = Evaluator(snapshot)
         if user_query.min_match >= len(user_query.clauses):

@@ -67,15 +67,16 @@ class Evaluator:
             return self._phrase(node)
         if isinstance(node, query.AndMaybe):
             required, optional = self.matches(node.a), self.matches(node.b)
-            where, present = _locate(optional.docs, required.docs)
-            bonus = np.where(present, optional.scores[where], 0.0) if len(optional) else 0.0
+            if not len(optional):
+                return required
+            bonus, _ = self._lookup(optional, required.docs)
             return Matches(required.docs, required.scores + bonus)
         if isinstance(node, query.AndNot):
             kept, dropped = self.matches(node.a), self.matches(node.b)
-            _, present = _locate(dropped.docs, kept.docs)
+            _, present = self._lookup(dropped, kept.docs)
             return Matches(kept.docs[~present], kept.scores[~present])
         if isinstance(node, query.And):
-            return _boosted(_intersection([self.matches(sub) for sub in node.subqueries]),
+            return _boosted(self._intersection([self.matches(sub) for sub in node.subqueries]),
                             node.boost)
         if isinstance(node, query.Or):
             return _boosted(self._union([self.matches(sub) for sub in node.subqueries]),
@@ -91,6 +92,9 @@ class Evaluator:
         parts = [part for part in parts if len(part)]
         if len(parts) <= 1:
             return parts[0] if parts else _NONE
+        contained = _union_into_largest(parts)
+        if contained is not None:
+            return contained
         total = sum(len(part) for part in parts)
         if total > self.snapshot.size * _DENSE_SHARE:
             sums = np.zeros(self.snapshot.size, dtype=np.float64)
@@ -105,6 +109,39 @@ class Evaluator:
         sums = np.bincount(inverse, weights=np.concatenate([part.scores for part in parts]),
                            minlength=len(docs))
         return Matches(docs.astype(np.int32, copy=False), sums)
+
+    def _lookup(self, part: Matches, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Return part's score for each wanted docnum (0 where absent) and whether present."""
+        if not len(part):
+            return np.zeros(len(wanted)), np.zeros(len(wanted), dtype=bool)
+        if len(wanted) * np.log2(len(part) + 1) > self.snapshot.size * _DENSE_SHARE * 8:
+            # Many lookups in a long list: a dense table is cheaper than a search.
+            scores = np.zeros(self.snapshot.size, dtype=np.float64)
+            present = np.zeros(self.snapshot.size, dtype=bool)
+            scores[part.docs] = part.scores
+            present[part.docs] = True
+            return scores[wanted], present[wanted]
+        where = np.searchsorted(part.docs, wanted)
+        where[where == len(part.docs)] = len(part.docs) - 1
+        present = part.docs[where] == wanted
+        return np.where(present, part.scores[where], 0.0), present
+
+    def _intersection(self, parts: list[Matches]) -> Matches:
+        """Documents in every part, with the sum of the parts' scores."""
+        if not parts or any(len(part) == 0 for part in parts):
+            return _NONE
+        smallest = min(range(len(parts)), key=lambda index: len(parts[index]))
+        docs = parts[smallest].docs
+        scores: list[np.ndarray] = []
+        keep = np.ones(len(docs), dtype=bool)
+        for index, part in enumerate(parts):
+            if index == smallest:
+                scores.append(part.scores)
+                continue
+            found, present = self._lookup(part, docs)
+            keep &= present
+            scores.append(found)
+        return Matches(docs[keep], _tree_sum([part_scores[keep] for part_scores in scores]))
 
     def _phrase(self, node: Any) -> Matches:
         words = list(node.words)
@@ -144,41 +181,31 @@ def _phrase_starts(keys: list[np.ndarray]) -> np.ndarray:
         where = np.searchsorted(word_keys, wanted)
         where[where == len(word_keys)] = 0
         starts = starts[word_keys[where] == wanted]
-    return np.unique((starts >> POSITION_BITS).astype(np.int32))
+    docs = (starts >> POSITION_BITS).astype(np.int32)  # ascending, as starts are
+    return docs[np.concatenate(([True], docs[1:] != docs[:-1]))] if len(docs) else docs
+
+
+def _union_into_largest(parts: list[Matches]) -> Matches | None:
+    """Return the union when the first part holds every other part's documents, as a
+    word's content postings hold its title postings (content is title and body);
+    None otherwise. Costs a search per smaller posting, not a pass over the index."""
+    largest = parts[0]
+    places = []
+    for part in parts[1:]:
+        if len(part) > len(largest):
+            return None
+        where = np.searchsorted(largest.docs, part.docs)
+        if where[-1] >= len(largest.docs) or not np.array_equal(largest.docs[where], part.docs):
+            return None
+        places.append(where)
+    scores = largest.scores.copy()
+    for part, where in zip(parts[1:], places, strict=True):
+        scores[where] += part.scores
+    return Matches(largest.docs, scores)
 
 
 def _boosted(found: Matches, boost: float) -> Matches:
     return found if boost == 1.0 else Matches(found.docs, found.scores * boost)
-
-
-def _locate(docs: np.ndarray, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Return where each wanted docnum is in docs (both ascending) and whether it is there."""
-    if not len(docs):
-        return np.zeros(len(wanted), dtype=np.intp), np.zeros(len(wanted), dtype=bool)
-    where = np.searchsorted(docs, wanted)
-    where[where == len(docs)] = len(docs) - 1
-    return where, docs[where] == wanted
-
-
-def _intersection(parts: list[Matches]) -> Matches:
-    """Documents in every part, with the sum of the parts' scores."""
-    if not parts or any(len(part) == 0 for part in parts):
-        return _NONE
-    smallest = min(range(len(parts)), key=lambda index: len(parts[index]))
-    docs = parts[smallest].docs
-    keep = np.ones(len(docs), dtype=bool)
-    places: list[np.ndarray | None] = []
-    for index, part in enumerate(parts):
-        if index == smallest:
-            places.append(None)
-            continue
-        where, present = _locate(part.docs, docs)
-        keep &= present
-        places.append(where)
-    docs = docs[keep]
-    scores = [parts[index].scores[keep] if where is None else parts[index].scores[where[keep]]
-              for index, where in enumerate(places)]
-    return Matches(docs, _tree_sum(scores))
 
 
 def _tree_sum(arrays: list[np.ndarray]) -> np.ndarray:
