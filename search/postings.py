@@ -34,6 +34,7 @@ import numpy as np
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.formats import Positions
 from whoosh.matching.wrappers import FilterMatcher
+from whoosh.reading import TermNotFound
 
 # A position key: the segment's document number in the high 32 bits, position in the low.
 POSITION_BITS = 32
@@ -107,16 +108,19 @@ class SegmentStore:
                 + sum(lengths.nbytes for lengths in self._lengths.values()))
 
     def term(self, segment_id: str, leaf: Any, field: str, text: bytes) -> SegmentTerm | None:
+        """Return the term's document numbers and weights in the segment, if it is there."""
         key = (segment_id, field, text)
         if key not in self._terms:
-            self._terms[key] = _read_term(leaf, field, text)
+            self._terms[key], _ = _read(leaf, field, text, positions=False)
         return self._terms[key]
 
     def positions(self, segment_id: str, leaf: Any, field: str, text: bytes) -> np.ndarray:
         """Return position keys (local docnum << 32 | position), ascending."""
         key = (segment_id, field, text)
         if key not in self._positions:
-            self._positions[key] = _read_positions(leaf, field, text)
+            term, keys = _read(leaf, field, text, positions=True)
+            self._terms.setdefault(key, term)
+            self._positions[key] = _EMPTY_KEYS if keys is None else keys
         return self._positions[key]
 
     def lengths(self, segment_id: str, leaf: Any, field: str) -> np.ndarray:
@@ -131,81 +135,72 @@ class SegmentStore:
 
 
 def _postings_matcher(leaf: Any, field: str, text: bytes) -> Any | None:
-    if (field, text) not in leaf:
+    try:
+        matcher = leaf.postings(field, text)
+    except (TermNotFound, KeyError):
         return None
-    matcher = leaf.postings(field, text)
     # Deleted documents are masked out by the snapshot, not here.
     while isinstance(matcher, FilterMatcher):
         matcher = matcher.child
     return matcher
 
 
-def _read_term(leaf: Any, field: str, text: bytes) -> SegmentTerm | None:
+def _read(leaf: Any, field: str, text: bytes, positions: bool
+          ) -> tuple[SegmentTerm | None, np.ndarray | None]:
+    """Read a term's postings in a segment: numbers and weights, and the position keys
+    (local docnum << 32 | position) if asked and the field has positions."""
     matcher = _postings_matcher(leaf, field, text)
-    if matcher is None:
-        return None
+    if matcher is None or not matcher.is_active():
+        return None, None
+    positions = positions and matcher.supports("positions")
     ids: list[np.ndarray] = []
     weights: list[np.ndarray] = []
-    if isinstance(matcher, W3LeafMatcher):
+    counts: list[int] = []
+    deltas: list[int] = []
+    if isinstance(matcher, W3LeafMatcher) and (not positions
+                                               or type(matcher.format) is Positions):
         # Whole blocks at a time (a block is up to 128 postings).
         while matcher.is_active():
             matcher._read_ids()
             matcher._read_weights()
             ids.append(np.asarray(matcher._ids, dtype=np.int32))
             weights.append(np.asarray(matcher._weights, dtype=np.float32))
+            if positions:
+                # Positions' value: a 4-byte count, then a pickled list of deltas.
+                matcher._read_values()
+                for value in matcher._values:
+                    codes = loads(value[4:] if value.endswith(b".") else value[4:] + b".")
+                    counts.append(len(codes))
+                    deltas += codes
             matcher._next_block()
-    else:  # any other codec: the public matcher interface, one posting at a time
+    else:  # any other matcher (inlined postings): the public interface, one at a time
         found: list[int] = []
         weighed: list[float] = []
         while matcher.is_active():
             found.append(matcher.id())
             weighed.append(matcher.weight())
+            if positions:
+                places = matcher.value_as("positions")
+                counts.append(len(places))
+                deltas += [place - before for place, before in zip(places, [0, *places],
+                                                                   strict=False)]
             matcher.next()
         ids.append(np.asarray(found, dtype=np.int32))
         weights.append(np.asarray(weighed, dtype=np.float32))
-    if not ids:
-        return None
-    return SegmentTerm(np.concatenate(ids), np.concatenate(weights))
+    term = SegmentTerm(np.concatenate(ids), np.concatenate(weights))
+    if not positions:
+        return term, None
+    return term, _position_keys(term.ids, np.asarray(counts, dtype=np.int64),
+                                np.asarray(deltas, dtype=np.int64))
 
 
-def _read_positions(leaf: Any, field: str, text: bytes) -> np.ndarray:
-    matcher = _postings_matcher(leaf, field, text)
-    if matcher is None or not matcher.supports("positions"):
-        return _EMPTY_KEYS
-    docs: list[int] = []
-    counts: list[int] = []
-    deltas: list[int] = []
-    if not matcher.is_active():
-        return _EMPTY_KEYS
-    if isinstance(matcher, W3LeafMatcher) and type(matcher.format) is Positions:
-        # Positions' value: 4-byte count, then a pickled list of deltas.
-        while matcher.is_active():
-            matcher._read_ids()
-            matcher._read_values()
-            for docnum, value in zip(matcher._ids, matcher._values, strict=True):
-                codes = loads(value[4:] if value.endswith(b".") else value[4:] + b".")
-                docs.append(docnum)
-                counts.append(len(codes))
-                deltas += codes
-            matcher._next_block()
-        steps = np.asarray(deltas, dtype=np.int64)
-        ends = np.cumsum(np.asarray(counts, dtype=np.int64))
-        positions = np.cumsum(steps)
-        # Restart the running sum at each document's first position.
-        starts = ends - np.asarray(counts, dtype=np.int64)
-        before = np.concatenate(([0], positions))[starts]
-        positions -= np.repeat(before, counts)
-    else:
-        position_lists = []
-        while matcher.is_active():
-            found = matcher.value_as("positions")
-            docs.append(matcher.id())
-            counts.append(len(found))
-            position_lists.append(found)
-            matcher.next()
-        positions = np.asarray([p for found in position_lists for p in found], dtype=np.int64)
-    doc_keys = np.repeat(np.asarray(docs, dtype=np.int64), counts) << POSITION_BITS
-    return doc_keys | positions
+def _position_keys(docs: np.ndarray, counts: np.ndarray, deltas: np.ndarray) -> np.ndarray:
+    """Return docnum << 32 | position for each position, from per-document position deltas."""
+    running = np.cumsum(deltas)
+    # Restart the running sum at each document's first position.
+    starts = np.cumsum(counts) - counts
+    positions = running - np.repeat(np.concatenate(([0], running))[starts], counts)
+    return (np.repeat(docs.astype(np.int64), counts) << POSITION_BITS) | positions
 
 
 class Snapshot:
@@ -271,7 +266,7 @@ class Snapshot:
         if field not in self._reader.schema:
             return EMPTY
         btext = self._term_bytes(field, text)
-        if btext is None or (field, btext) not in self._reader:
+        if btext is None:
             return EMPTY
         docs: list[np.ndarray] = []
         weights: list[np.ndarray] = []
@@ -284,10 +279,14 @@ class Snapshot:
             return EMPTY
         ids = np.concatenate(docs) if len(docs) > 1 else docs[0]
         tf = np.concatenate(weights) if len(weights) > 1 else weights[0]
-        return Postings(ids, self._bm25(field, btext, ids, tf.astype(np.float64)))
+        return Postings(ids, self._bm25(field, ids, tf.astype(np.float64)))
 
-    def _bm25(self, field: str, btext: bytes, ids: np.ndarray, tf: np.ndarray) -> np.ndarray:
-        """Whoosh's BM25F for one term, with the same statistics and operation order."""
+    def _bm25(self, field: str, ids: np.ndarray, tf: np.ndarray) -> np.ndarray:
+        """Whoosh's BM25F for one term, with the same statistics and operation order.
+
+        The document frequency is the number of postings, deleted documents
+        included, as Whoosh counts it in each segment's term info.
+        """
         schema_field = self._reader.schema[field]
         if not schema_field.scorable:
             return tf  # Whoosh scores an unscorable field by the posting's weight
@@ -295,7 +294,7 @@ class Snapshot:
         b = weighting._field_B.get(field, weighting.B)
         k1 = weighting.K1
         count = self.size
-        idf = log(count / (self._reader.doc_frequency(field, btext) + 1)) + 1
+        idf = log(count / (len(ids) + 1)) + 1
         avgfl = (self._reader.field_length(field) / (count or 1)) or 1
         fl = self._field_lengths(field)[ids]
         return idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
@@ -311,7 +310,7 @@ class Snapshot:
         if field not in self._reader.schema:
             return []
         btext = self._term_bytes(field, text)
-        if btext is None or (field, btext) not in self._reader:
+        if btext is None:
             return []
         found = [(offset, self.store.positions(segment_id, leaf, field, btext))
                  for segment_id, leaf, offset in self._leaves]
@@ -328,14 +327,14 @@ class Snapshot:
         terms: list[tuple[str, str]] = []
         positioned: list[tuple[str, str]] = []
         for field, btext in self._reader.all_terms():
+            if field in positional:  # first: it reads the term's postings in the same pass
+                positioned.append((field, self._reader.schema[field].from_bytes(btext)))
+                for segment_id, leaf, _ in self._leaves:
+                    self.store.positions(segment_id, leaf, field, btext)
             if field in wanted:
                 terms.append((field, self._reader.schema[field].from_bytes(btext)))
                 for segment_id, leaf, _ in self._leaves:
                     self.store.term(segment_id, leaf, field, btext)
-            if field in positional:
-                positioned.append((field, self._reader.schema[field].from_bytes(btext)))
-                for segment_id, leaf, _ in self._leaves:
-                    self.store.positions(segment_id, leaf, field, btext)
         self.store.pack()
         with self._lock:
             self._scored.clear()
