@@ -30,9 +30,9 @@ from search.result import Hit, SearchResult
 # Every field a query may look a term up in, read whole by SearchIndex.preload.
 SEARCHED_FIELDS = (*TEXT_FIELDS, *(name + EXACT_SUFFIX for name in EXACT_FIELDS),
                    "number_key", "ref_keys")
-# Fields whose positions are read whole too: "content" carries the
-# side-by-side bonus of every query of two words or more.
-POSITION_FIELDS = ("content",)
+# Fields whose positions are read whole too: phrases look them up, and
+# "content" carries the side-by-side bonus of every query of two words or more.
+POSITION_FIELDS = (*TEXT_FIELDS, *(name + EXACT_SUFFIX for name in EXACT_FIELDS))
 
 @dataclass
 class _State:

@@ -90,22 +90,12 @@ class SegmentStore:
                 for key in [key for key in cache if key[0] not in segment_ids]:
                     del cache[key]
 
-    def pack(self) -> None:
-        """Move every array into a few large read-only buffers (see Snapshot.preload)."""
+    def clear(self) -> None:
+        """Forget every segment's arrays (a preloaded snapshot holds what it needs)."""
         with self._lock:
-            found = {key: term for key, term in self._terms.items() if term is not None}
-            ids = _packed_arrays({key: term.ids for key, term in found.items()})
-            weights = _packed_arrays({key: term.weights for key, term in found.items()})
-            for key in found:
-                self._terms[key] = SegmentTerm(ids[key], weights[key])
-            self._positions = _packed_arrays(self._positions)
-
-    def nbytes(self) -> int:
-        """Return the bytes held in the arrays."""
-        return (sum(term.ids.nbytes + term.weights.nbytes
-                    for term in self._terms.values() if term is not None)
-                + sum(keys.nbytes for keys in self._positions.values())
-                + sum(lengths.nbytes for lengths in self._lengths.values()))
+            self._terms.clear()
+            self._positions.clear()
+            self._lengths.clear()
 
     def term(self, segment_id: str, leaf: Any, field: str, text: bytes) -> SegmentTerm | None:
         """Return the term's document numbers and weights in the segment, if it is there."""
@@ -225,6 +215,10 @@ class Snapshot:
         self._positions: dict[tuple[str, str], list[tuple[int, np.ndarray]]] = {}
         self._lengths: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
+        # Filled by preload():
+        self._packed: PackedTable | None = None
+        self._packed_positions: list[tuple[int, PackedTable]] = []
+        self._packed_fields: frozenset[str] = frozenset()
 
     def attach(self, reader: Any) -> None:
         """Read through another reader of the same generation (one per process after a fork)."""
@@ -235,6 +229,10 @@ class Snapshot:
 
     def postings(self, field: str, text: str) -> Postings:
         """Return the term's documents and BM25 scores (not yet boosted)."""
+        if self._packed is not None:
+            arrays = self._packed.get(_table_key(field, text))
+            if arrays is not None:
+                return Postings(*arrays)
         key = (field, text)
         found = self._scored.get(key)
         if found is None:
@@ -247,6 +245,10 @@ class Snapshot:
     def positions(self, field: str, text: str) -> list[tuple[int, np.ndarray]]:
         """Return the term's position keys (local docnum << 32 | position), ascending,
         segment by segment, each with the segment's first global docnum."""
+        if field in self._packed_fields:
+            packed_key = _table_key(field, text)
+            return [(offset, arrays[0]) for offset, table in self._packed_positions
+                    if (arrays := table.get(packed_key)) is not None]
         key = (field, text)
         found = self._positions.get(key)
         if found is None:
@@ -319,8 +321,11 @@ class Snapshot:
     def preload(self, fields: Iterable[str], position_fields: Iterable[str] = ()) -> int:
         """Read every term of fields (and positions of position_fields); return the count.
 
-        The arrays are packed into a few large buffers, so that processes
-        forked afterwards share them page for page.
+        The arrays then move into a few large read-only buffers, looked up by
+        searching a sorted array of keys: no Python object stands for a term,
+        so looking one up writes to no shared page (reference counts), and
+        processes forked afterwards share every page of them. The segment
+        cache is emptied: a later generation reads what its queries need.
         """
         wanted = set(fields)
         positional = set(position_fields)
@@ -335,51 +340,61 @@ class Snapshot:
                 terms.append((field, self._reader.schema[field].from_bytes(btext)))
                 for segment_id, leaf, _ in self._leaves:
                     self.store.term(segment_id, leaf, field, btext)
-        self.store.pack()
+        scored = {_table_key(*term): self._score(*term) for term in terms}
+        table = PackedTable({key: (found.docs, found.scores) for key, found in scored.items()})
+        del scored
+        by_segment: dict[int, dict[bytes, tuple[np.ndarray, ...]]] = {}
+        for field, text in positioned:
+            for offset, keys in self._read_positions(field, text):
+                by_segment.setdefault(offset, {})[_table_key(field, text)] = (keys,)
+        positions = [(offset, PackedTable(entries)) for offset, entries in by_segment.items()]
+        del by_segment
         with self._lock:
             self._scored.clear()
             self._positions.clear()
-        for field, text in terms:
-            self.postings(field, text)
-        for field, text in positioned:
-            self.positions(field, text)
-        with self._lock:
-            self._scored = _packed_postings(self._scored)
+            self._packed = table
+            self._packed_positions = sorted(positions, key=lambda item: item[0])
+            self._packed_fields = frozenset(positional)
+        self.store.clear()
         return len(terms)
 
     def nbytes(self) -> int:
-        """Return the bytes held in this generation's arrays and its segments' arrays."""
-        own = sum(found.docs.nbytes * (found.docs.base is None) + found.scores.nbytes
-                  for found in self._scored.values())
-        return own + self.store.nbytes()
+        """Return the bytes held in this generation's packed arrays."""
+        tables = [self._packed] if self._packed is not None else []
+        tables += [table for _, table in self._packed_positions]
+        return sum(table.nbytes for table in tables)
 
 
-def _packed_postings(table: dict[tuple[str, str], Postings]) -> dict[tuple[str, str], Postings]:
-    keys = list(table)
-    docs = _packed_arrays({key: table[key].docs for key in keys})
-    scores = _packed_arrays({key: table[key].scores for key in keys})
-    return {key: Postings(docs[key], scores[key]) for key in keys}
+class PackedTable:
+    """Arrays for many keys in a few read-only buffers, found through a sorted key array."""
+
+    def __init__(self, entries: dict[bytes, tuple[np.ndarray, ...]]) -> None:
+        keys = sorted(entries)
+        width = len(next(iter(entries.values()))) if entries else 0
+        self._keys = np.array(keys, dtype=np.bytes_) if keys else np.zeros(0, dtype="S1")
+        self._buffers: list[np.ndarray] = []
+        self._starts: list[np.ndarray] = []
+        for column in range(width):
+            parts = [entries[key][column] for key in keys]
+            buffer = np.concatenate(parts)
+            buffer.flags.writeable = False
+            self._buffers.append(buffer)
+            self._starts.append(np.concatenate(
+                ([0], np.cumsum([len(part) for part in parts]))).astype(np.int64))
+
+    @property
+    def nbytes(self) -> int:
+        return (self._keys.nbytes + sum(buffer.nbytes for buffer in self._buffers)
+                + sum(starts.nbytes for starts in self._starts))
+
+    def get(self, key: bytes) -> tuple[np.ndarray, ...] | None:
+        """Return views of the key's arrays, or None."""
+        index = int(np.searchsorted(self._keys, key))
+        if index == len(self._keys) or self._keys[index] != key:
+            return None
+        return tuple(buffer[starts[index]:starts[index + 1]]
+                     for buffer, starts in zip(self._buffers, self._starts, strict=True))
 
 
-def _packed_arrays(table: dict[Any, np.ndarray]) -> dict[Any, np.ndarray]:
-    """Copy each dtype's arrays into one buffer and return read-only views into it.
-
-    Arrays that are views already (into a packed segment's buffer) stay as they are.
-    """
-    packed: dict[Any, np.ndarray] = {}
-    by_dtype: dict[np.dtype[Any], list[Any]] = {}
-    for key, array in table.items():
-        if array.base is not None:
-            packed[key] = array
-            continue
-        by_dtype.setdefault(array.dtype, []).append(key)
-    for dtype, keys in by_dtype.items():
-        buffer = np.concatenate([table[key] for key in keys]) if keys else np.zeros(0, dtype)
-        buffer.flags.writeable = False
-        start = 0
-        for key in keys:
-            end = start + len(table[key])
-            packed[key] = buffer[start:end]
-            start = end
-    return packed
-
+def _table_key(field: str, text: str) -> bytes:
+    return f"{field}\0{text}".encode()

@@ -14,6 +14,9 @@ from index.store import IndexMissing, default_index_dir
 from search import SearchIndex
 from web import api, errors, pages
 
+_M_TRIM_THRESHOLD = -1  # mallopt parameters (glibc malloc.h)
+_M_MMAP_THRESHOLD = -3
+
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Create the app: defaults, then TRACUU_* environment variables, then config."""
@@ -36,8 +39,17 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _trim_heap() -> None:
+    """Return freed memory to the system, and keep doing so (glibc only).
+
+    A fixed mmap threshold stops glibc from raising it after the first large
+    free: a query's temporary arrays (a few MiB) are then mapped and unmapped
+    rather than kept in each worker's heap.
+    """
     try:
-        ctypes.CDLL(None).malloc_trim(0)  # glibc
+        libc = ctypes.CDLL(None)
+        libc.malloc_trim(0)
+        libc.mallopt(_M_MMAP_THRESHOLD, 256 * 1024)
+        libc.mallopt(_M_TRIM_THRESHOLD, 1024 * 1024)
     except (OSError, AttributeError):
         pass
 
