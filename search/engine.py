@@ -90,6 +90,11 @@ class SearchIndex:
 
     def _open(self, searcher: Any) -> _State:
         reader = searcher.reader()
+        for leaf, _ in reader.leaf_readers():
+            # Whoosh opens a segment's stored fields on first use; open them now,
+            # before a later commit can merge the segment away and delete them.
+            if leaf.doc_count_all():
+                leaf.stored_fields(0)
         if self._preloaded is not None:
             snapshot, columns = self._preloaded
             if snapshot.generation == reader.generation():

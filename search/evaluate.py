@@ -12,8 +12,12 @@ Whoosh's matchers score it, so that the order equals Whoosh's BM25 order:
 
 Matches are sparse: ascending document numbers with their scores, so a
 query costs in proportion to its postings, not to the size of the index;
-a large union is summed in a dense array. A node's result is kept for the rest of the request, since
-the same clause queries recur in a query (all words, any word, clause counts).
+large unions and lookups go through a dense array. Sums may be taken in
+another order than Whoosh's matcher trees, which can change a score in
+its last bit, never the order of unequal scores in practice (the tests
+compare orders exactly). A node's result is kept for the rest of the
+request, since the same clause queries recur in a query (all words, any
+word, clause counts).
 """
 
 from __future__ import annotations

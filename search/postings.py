@@ -14,11 +14,11 @@ Two levels of cache:
   which depend on collection-wide statistics (document frequency, average
   field length) and so are computed again for each generation.
 
-``Snapshot.preload`` reads every term of the searchable fields up front and
-packs the arrays into a few large buffers, so that gunicorn can load them
-before it forks its workers and every worker shares the same pages. A
-single-segment generation's document numbers are the segment's own, so
-they are held once.
+``Snapshot.preload`` reads every term of the searchable fields up front
+into a ``PackedTable``: a few large read-only buffers, found through a
+sorted array of keys. gunicorn loads them before it forks its workers, and
+every worker shares the same pages. The segment cache is emptied then; a
+later generation reads its terms as queries need them.
 """
 
 from __future__ import annotations
@@ -90,12 +90,12 @@ class SegmentStore:
                 for key in [key for key in cache if key[0] not in segment_ids]:
                     del cache[key]
 
-    def clear(self) -> None:
-        """Forget every segment's arrays (a preloaded snapshot holds what it needs)."""
+    def clear_terms(self) -> None:
+        """Forget every segment's term arrays (a preloaded snapshot holds what it needs);
+        field lengths stay, as a later generation needs them all at once."""
         with self._lock:
             self._terms.clear()
             self._positions.clear()
-            self._lengths.clear()
 
     def term(self, segment_id: str, leaf: Any, field: str, text: bytes) -> SegmentTerm | None:
         """Return the term's document numbers and weights in the segment, if it is there."""
@@ -305,7 +305,8 @@ class Snapshot:
         if field not in self._lengths:
             parts = [self.store.lengths(segment_id, leaf, field)
                      for segment_id, leaf, _ in self._leaves]
-            self._lengths[field] = np.concatenate(parts) if parts else _EMPTY_SCORES
+            self._lengths[field] = (parts[0] if len(parts) == 1
+                                    else np.concatenate(parts) if parts else _EMPTY_SCORES)
         return self._lengths[field]
 
     def _read_positions(self, field: str, text: str) -> list[tuple[int, np.ndarray]]:
@@ -355,14 +356,15 @@ class Snapshot:
             self._packed = table
             self._packed_positions = sorted(positions, key=lambda item: item[0])
             self._packed_fields = frozenset(positional)
-        self.store.clear()
+        self.store.clear_terms()
         return len(terms)
 
     def nbytes(self) -> int:
         """Return the bytes held in this generation's packed arrays."""
         tables = [self._packed] if self._packed is not None else []
         tables += [table for _, table in self._packed_positions]
-        return sum(table.nbytes for table in tables)
+        return (sum(table.nbytes for table in tables)
+                + sum(lengths.nbytes for lengths in self._lengths.values()))
 
 
 class PackedTable:
