@@ -24,7 +24,7 @@ later generation reads its terms as queries need them.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from math import log
 from pickle import loads
@@ -233,14 +233,7 @@ class Snapshot:
             arrays = self._packed.get(_table_key(field, text))
             if arrays is not None:
                 return Postings(*arrays)
-        key = (field, text)
-        found = self._scored.get(key)
-        if found is None:
-            with self._lock:
-                found = self._scored.get(key)
-                if found is None:
-                    found = self._scored[key] = self._score(field, text)
-        return found
+        return self._cached(self._scored, (field, text), self._score)
 
     def positions(self, field: str, text: str) -> list[tuple[int, np.ndarray]]:
         """Return the term's position keys (local docnum << 32 | position), ascending,
@@ -249,13 +242,17 @@ class Snapshot:
             packed_key = _table_key(field, text)
             return [(offset, arrays[0]) for offset, table in self._packed_positions
                     if (arrays := table.get(packed_key)) is not None]
-        key = (field, text)
-        found = self._positions.get(key)
+        return self._cached(self._positions, (field, text), self._read_positions)
+
+    def _cached(self, table: dict[tuple[str, str], Any], key: tuple[str, str],
+                compute: Callable[[str, str], Any]) -> Any:
+        """Return table[key], computing it once (under the lock) if it is not there."""
+        found = table.get(key)
         if found is None:
             with self._lock:
-                found = self._positions.get(key)
+                found = table.get(key)
                 if found is None:
-                    found = self._positions[key] = self._read_positions(field, text)
+                    found = table[key] = compute(*key)
         return found
 
     def _term_bytes(self, field: str, text: str) -> bytes | None:
