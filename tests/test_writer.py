@@ -50,3 +50,18 @@ def test_a_dead_writer_process_commits_nothing(tmp_path: Path) -> None:
     # The lock is free again, and the next write goes through.
     write_documents(open_index(tmp_path / "index"), _documents(5, "next"), processes=2)
     assert SearchIndex(tmp_path / "index").stats()["documents"] == 15
+
+
+def test_parallel_writes_replace_and_remove(tmp_path: Path) -> None:
+    """Updates delete the old version in the existing segments; removals go through."""
+    ix = open_index(tmp_path / "index", create=True)
+    write_documents(ix, _documents(300, "a"), processes=2)
+    changed = [to_fields(Document(id=f"a{n}", title=f"Chỉ thị số {n}", body="Nội dung mới."))
+               for n in range(150)]
+    summary = write_documents(ix, changed, remove=[f"a{n}" for n in range(290, 300)],
+                              processes=2)
+    assert (len(summary.updated), len(summary.removed)) == (150, 10)
+    index = SearchIndex(tmp_path / "index")
+    assert index.stats()["documents"] == 290
+    assert index.search(SearchRequest(query="chi thi", per_page=1)).total == 150
+    assert index.search(SearchRequest(query="ke hoach", per_page=1)).total == 140
