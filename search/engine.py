@@ -149,7 +149,7 @@ class SearchIndex:
         else:
             # A long query: documents with enough of its words, best first.
             found = evaluator.matches(user_query.any_words)
-            counts = np.zeros(snapshot.size, dtype=np.int8)
+            counts = np.zeros(snapshot.size, dtype=np.int16)  # up to 250 clauses
             for clause in user_query.clauses:
                 counts[evaluator.matches(clause).docs] += 1
             keep = allowed[found.docs] & (counts[found.docs] >= user_query.min_match)
