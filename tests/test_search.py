@@ -188,3 +188,10 @@ def test_facets_right_across_segments_with_and_without_dates(tmp_path) -> None: 
     assert {f.value: f.count for f in result.facets["doc_type"]} == {"tin-tuc": 2, "bao-cao": 1}
     newest = SearchIndex(tmp_path / "index").search(SearchRequest(sort="newest"))
     assert ids(newest.hits) == ["c", "a", "b"]
+
+
+def test_a_query_of_many_clauses_counts_them_all(searcher: SearchIndex) -> None:
+    """A long query of over 127 clauses: the per-document counts hold them all."""
+    one = searcher.search(SearchRequest(query="và"))
+    many = searcher.search(SearchRequest(query=" ".join(["và"] * 160)))
+    assert many.match == "most" and many.total == one.total > 0
