@@ -1,4 +1,4 @@
-"""Facets: count the values of a column over a set of matching documents."""
+"""Facets: the values of a column counted over the matches, in the order users see."""
 
 from __future__ import annotations
 
@@ -21,14 +21,9 @@ class Facet:
     order: str  # "value_desc" (years, newest first) or "count_desc"
     labeler: Callable[[str], str] | None = None
 
-    def count(self, values: Iterable[str | int], selected: Iterable[str | int]
-              ) -> list[FacetValue]:
-        """Return the facet values with their counts, selected values always included."""
-        return self.values(Counter(values), selected)
-
     def values(self, counted: Mapping[Any, int], selected: Iterable[str | int]
                ) -> list[FacetValue]:
-        """Return the facet values of counts made already, selected values always included."""
+        """Return the facet values with their counts, selected values always included."""
         counts = Counter({value: count for value, count in counted.items()
                           if value not in ("", 0, None)})
         chosen = set(selected)

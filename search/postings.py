@@ -365,34 +365,37 @@ class Snapshot:
 
 
 class PackedTable:
-    """Arrays for many keys in a few read-only buffers, found through a sorted key array."""
+    """Arrays for many keys in a few read-only buffers, found through a sorted key array.
+
+    Each key has the same number of arrays, all of one length (documents and
+    their scores, say), so one table of start offsets serves every buffer.
+    """
 
     def __init__(self, entries: dict[bytes, tuple[np.ndarray, ...]]) -> None:
         keys = sorted(entries)
         width = len(next(iter(entries.values()))) if entries else 0
         self._keys = np.array(keys, dtype=np.bytes_) if keys else np.zeros(0, dtype="S1")
+        self._starts = np.concatenate(
+            ([0], np.cumsum([len(entries[key][0]) for key in keys], dtype=np.int64)))
         self._buffers: list[np.ndarray] = []
-        self._starts: list[np.ndarray] = []
         for column in range(width):
-            parts = [entries[key][column] for key in keys]
-            buffer = np.concatenate(parts)
+            buffer = np.concatenate([entries[key][column] for key in keys])
+            assert len(buffer) == self._starts[-1], "a key's arrays differ in length"
             buffer.flags.writeable = False
             self._buffers.append(buffer)
-            self._starts.append(np.concatenate(
-                ([0], np.cumsum([len(part) for part in parts]))).astype(np.int64))
 
     @property
     def nbytes(self) -> int:
-        return (self._keys.nbytes + sum(buffer.nbytes for buffer in self._buffers)
-                + sum(starts.nbytes for starts in self._starts))
+        return (self._keys.nbytes + self._starts.nbytes
+                + sum(buffer.nbytes for buffer in self._buffers))
 
     def get(self, key: bytes) -> tuple[np.ndarray, ...] | None:
         """Return views of the key's arrays, or None."""
         index = int(np.searchsorted(self._keys, key))
         if index == len(self._keys) or self._keys[index] != key:
             return None
-        return tuple(buffer[starts[index]:starts[index + 1]]
-                     for buffer, starts in zip(self._buffers, self._starts, strict=True))
+        start, end = self._starts[index], self._starts[index + 1]
+        return tuple(buffer[start:end] for buffer in self._buffers)
 
 
 def _table_key(field: str, text: str) -> bytes:

@@ -34,6 +34,22 @@ def get(url: str) -> tuple[int, dict]:  # type: ignore[type-arg]
         return error.code, json.load(error)
 
 
+def wait_healthy(base: str, process: subprocess.Popen) -> dict:  # type: ignore[type-arg]
+    """Wait until the server answers /healthz; return its answer."""
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            status, body = get(f"{base}/healthz")
+            if status == 200:
+                return body
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            output = process.stdout.read().decode() if process.stdout else ""
+            pytest.fail(f"gunicorn did not start on {base}:\n{output}")
+        time.sleep(0.2)
+
+
 @pytest.fixture(params=["gunicorn", "tracuu serve"])
 def server(request: pytest.FixtureRequest, index_dir: Path, tmp_path: Path) -> Iterator[str]:
     """Start gunicorn as `make run` does (gunicorn.conf.py) or through `tracuu serve`."""
@@ -51,17 +67,7 @@ def server(request: pytest.FixtureRequest, index_dir: Path, tmp_path: Path) -> I
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base = f"http://{bind}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if get(f"{base}/healthz")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read().decode() if process.stdout else ""
-                pytest.fail(f"gunicorn did not start on {bind}:\n{output}")
-            time.sleep(0.2)
+        wait_healthy(base, process)
         yield base
     finally:
         process.terminate()
@@ -92,7 +98,7 @@ def test_preloaded_server_picks_up_a_new_generation(index_dir: Path, tmp_path: P
                                cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://{bind}"
     try:
-        before = _wait_healthy(base, process)
+        before = wait_healthy(base, process)
         query = f"{base}/api/v1/search?q=" + "quasarion"
         status, body = get(query)
         assert status == 200 and body["total"] == 0
@@ -116,17 +122,3 @@ def test_preloaded_server_picks_up_a_new_generation(index_dir: Path, tmp_path: P
         output = log.read().decode()
         log.close()
     assert "preloaded generation" in output
-
-
-def _wait_healthy(base: str, process: subprocess.Popen) -> dict:  # type: ignore[type-arg]
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            status, body = get(f"{base}/healthz")
-            if status == 200:
-                return body
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            pytest.fail(f"gunicorn did not start on {base}")
-        time.sleep(0.2)
