@@ -20,6 +20,13 @@ TEXT_FIELDS: dict[str, float] = {"content": 1.0, "title": 0.3, "number": 1.0, "i
 # Fields also indexed with accents kept, as "<name>_exact".
 EXACT_FIELDS = ("content", "title")
 EXACT_SUFFIX = "_exact"
+# Every field a query may look a term up in: the index derives their postings
+# and field lengths for the query path (index.derived) ...
+SEARCHED_FIELDS = (*TEXT_FIELDS, *(name + EXACT_SUFFIX for name in EXACT_FIELDS),
+                   "number_key", "ref_keys")
+# ... and the positions of these: phrases look them up, and "content"
+# carries the side-by-side bonus of every query of two words or more.
+POSITION_FIELDS = (*TEXT_FIELDS, *(name + EXACT_SUFFIX for name in EXACT_FIELDS))
 # Whether the exact fields also hold pyvi's multi-syllable words: off, as it
 # did not measurably help ranking on the dev sets (README, bench/relevance.py).
 SEGMENT_WORDS = False

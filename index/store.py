@@ -3,31 +3,26 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
 
+from index import derived, layout, whoosh_private
+from index.faults import IndexDamaged, IndexLocked, IndexMissing, IndexUnwritable
+from index.layout import Build
+from index.lifetime import die_with_parent
 from index.record import Document
-from index.schema import SEGMENT_WORDS, build_schema, to_fields
-from index.writer import ParallelWriter
+from index.schema import POSITION_FIELDS, SEARCHED_FIELDS, SEGMENT_WORDS, build_schema, to_fields
 
 INDEX_DIR_ENV = "TRACUU_INDEX_DIR"
-# Memory for each writer's postings before it sorts them in runs on disk
-# (Whoosh's default is 128 MB, which spills and re-reads every posting).
-# Segments stay as separate files: Whoosh reads a compound segment's
-# postings into memory whole, in every process that opens it.
-WRITER_MEMORY_MB = 512
 
-
-class IndexMissing(FileNotFoundError):
-    """No index has been built in the folder."""
-
-    def __init__(self, path: Path) -> None:
-        super().__init__(f"no tracuu index in {path}: build one with 'tracuu ingest PATH'")
-        self.path = path
+__all__ = ["IndexMissing", "default_index_dir", "open_index", "write_documents"]
 
 
 def default_index_dir() -> Path:
@@ -39,16 +34,43 @@ def default_index_dir() -> Path:
 
 
 def open_index(path: Path, *, create: bool = False, segment: bool = SEGMENT_WORDS) -> Any:
-    """Open the Whoosh index in path; with create, make an empty one if none is there.
+    """Open the Whoosh index served from path; with create, make an empty one if none is.
 
     ``segment`` chooses, for a new index only, whether it holds pyvi's words.
     """
-    if path.is_dir() and whoosh_index.exists_in(str(path)):
-        return whoosh_index.open_dir(str(path))
-    if not create:
-        raise IndexMissing(path)
-    path.mkdir(parents=True, exist_ok=True)
-    return whoosh_index.create_in(str(path), build_schema(segment))
+    build = layout.current_build(path)
+    if build is None:
+        if not create:
+            raise IndexMissing(path)
+        build = create_build(path, segment)
+        layout.switch_to(path, build)
+    return _open(build)
+
+
+def create_build(home: Path, segment: bool = SEGMENT_WORDS) -> Build:
+    """Make a new, empty build in home, not yet served (see layout.switch_to)."""
+    try:
+        build = layout.new_build(home)
+        whoosh_index.create_in(str(build.folder), build_schema(segment))
+    except OSError as error:
+        raise unwritable(home, error) from None
+    return build
+
+
+def _open(build: Build) -> Any:
+    try:
+        return whoosh_index.open_dir(str(build.folder))
+    except whoosh_index.EmptyIndexError:
+        raise IndexDamaged(build.folder, "it has no table of contents (_MAIN_*.toc)") from None
+    except Exception as error:  # a truncated TOC raises many kinds
+        raise IndexDamaged(build.folder, f"its table of contents cannot be read "
+                           f"({type(error).__name__}: {error})") from None
+
+
+def unwritable(path: Path, error: OSError) -> IndexUnwritable:
+    """Return the fault for an error that stopped a write to the index in path."""
+    return IndexUnwritable(path, layout.UNWRITABLE.get(error.errno or 0,
+                                                        error.strerror or str(error)))
 
 
 @dataclass(frozen=True)
@@ -87,15 +109,22 @@ def write_documents(ix: Any, documents: Iterable[dict[str, Any]],
     document whose fields are unchanged is left alone (a new fingerprint of
     its source is still recorded). Whoosh writes new segments first and
     switches the table of contents last, so an interrupted write, even a
-    killed process, leaves the previous generation complete and readable.
+    killed process, leaves the previous generation complete and readable;
+    each new segment's derived arrays are written before that switch.
 
     With several ``processes``, documents are analysed and written in that
-    many processes, each writing a segment (index.writer).
+    many processes, each writing a segment (index.whoosh_private.ParallelWriter).
+    A write the disk or the folder refuses raises IndexUnwritable, after
+    removing what it had written.
     """
+    build = layout.build_of(Path(ix.storage.folder))
     summary = WriteSummary()
-    options = {"limitmb": WRITER_MEMORY_MB, "compound": False}
-    writer = ParallelWriter(ix, processes, **options) if processes > 1 \
-        else ix.writer(**options)
+    try:
+        writer = whoosh_private.writer(ix, processes, _Deriver(build, processes))
+    except whoosh_index.LockError:
+        raise IndexLocked(build.folder, "Whoosh's write lock is held") from None
+    except OSError as error:
+        raise unwritable(build.folder, error) from None
     changed = False
     try:
         with ix.searcher() as searcher:
@@ -120,14 +149,85 @@ def write_documents(ix: Any, documents: Iterable[dict[str, Any]],
                     writer.delete_by_term("id", doc_id)
                     summary.removed.append(doc_id)
                     changed = True
-    except BaseException:
-        writer.cancel()
+        if changed:
+            writer.commit()
+        else:
+            writer.cancel()
+    except BaseException as error:
+        if not writer.is_closed:
+            writer.cancel()
+        remove_orphans(build.folder)
+        if isinstance(error, OSError) and error.errno in layout.UNWRITABLE:
+            raise unwritable(build.folder, error) from None
         raise
-    if changed:
-        writer.commit()
-    else:
-        writer.cancel()
+    remove_orphans(build.folder)
     return summary
+
+
+class _Deriver:
+    """Before a commit's table of contents: the derived arrays of its new segments."""
+
+    def __init__(self, build: Build, processes: int) -> None:
+        self.build = build
+        self.processes = processes
+
+    def __call__(self, schema: Any, segments: list[Any]) -> None:
+        missing = [segment for segment in segments
+                   if not derived.file_for(self.build.folder, segment.segment_id()).exists()]
+        jobs = [(self.build, schema, segment) for segment in missing]
+        if len(jobs) < 2 or self.processes < 2:
+            for job in jobs:
+                _derive(job)
+            return
+        with ProcessPoolExecutor(min(self.processes, len(jobs)), mp_context=get_context("fork"),
+                                 initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
+            list(pool.map(_derive, jobs))
+
+
+def _derive(job: tuple[Build, Any, Any]) -> None:
+    build, schema, segment = job
+    leaf = whoosh_private.open_segment(str(build.folder), schema, segment)
+    try:
+        header, arrays = derived.derive(leaf, SEARCHED_FIELDS, POSITION_FIELDS)
+    finally:
+        leaf.close()
+    derived.write(derived.file_for(build.folder, segment.segment_id()), build.index_id,
+                  header, arrays)
+
+
+def remove_orphans(folder: Path) -> list[str]:
+    """Remove what no table of contents refers to: the files of segments that are not in
+    the newest one, temporary files and folders of writes that were killed or failed,
+    and derived files of segments that are gone. Return the names removed."""
+    try:
+        toc = whoosh_private.read_toc(str(folder))
+    except Exception:  # no readable TOC: nothing can be told apart from orphans
+        return []
+    live = {whoosh_private.segment_name(segment) for segment in toc.segments}
+    live_ids = {segment.segment_id() for segment in toc.segments}
+    pattern = whoosh_private.segment_pattern()
+    removed: list[str] = []
+    entries = [*folder.iterdir(), *((folder / "derived").iterdir()
+                                    if (folder / "derived").is_dir() else ())]
+    for entry in entries:
+        name = entry.name
+        matched = pattern.match(name)
+        orphan = (
+            (entry.parent == folder and matched is not None and matched.group(1) not in live)
+            or name.endswith(".tmp") or ".toc." in name
+            or (entry.suffix == derived.SUFFIX and entry.stem not in live_ids)
+        )
+        if not orphan:
+            continue
+        try:
+            if entry.is_dir():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+            removed.append(name)
+        except OSError:
+            continue  # read-only, or gone already: the next writer tries again
+    return removed
 
 
 class SourceState:

@@ -8,6 +8,8 @@ from typing import Any
 
 import numpy as np
 
+from index.derived import SegmentArrays
+
 
 @dataclass(frozen=True)
 class Columns:
@@ -20,35 +22,31 @@ class Columns:
     public: np.ndarray  # bool
 
     @classmethod
-    def read(cls, reader: Any) -> Columns:
-        """Read the columns of every document once per index generation."""
-        def column(name: str) -> list[Any]:
-            # Segment by segment: Whoosh's multi-segment column reader skips
-            # segments where no document had a value, shifting every docnum after.
-            values: list[Any] = []
-            for leaf, offset in reader.leaf_readers():
-                assert offset == len(values)
-                values += list(leaf.column_reader(name))
-            return values
+    def of(cls, segments: list[SegmentArrays]) -> Columns:
+        """Join the segments' columns, once per index generation."""
+        def joined(name: str, dtype: Any) -> np.ndarray:
+            parts = [segment.column(name) for segment in segments]
+            return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype)
 
-        years = np.asarray(column("year"), dtype=np.int64)
-        # A missing year reads as 0, or as -2**31 from a segment with no year
-        # at all (Whoosh translates the column's raw default).
-        years[(years < 1000) | (years > 9999)] = 0
-        type_names, type_codes = np.unique(np.asarray(column("doc_type"), dtype=object),
-                                           return_inverse=True)
-        issued_names, issued_codes = np.unique(np.asarray(column("issued"), dtype=object),
-                                               return_inverse=True)
-        issued = issued_codes.astype(np.int32)
-        if len(issued_names) and issued_names[0] == "":
-            issued -= 1  # "" sorts first: undated becomes -1, the dated ranks from 0
-        visibility = np.asarray(column("visibility"), dtype=object)
+        # Each segment codes types and dates by its own sorted names: recode
+        # them by the names of the whole generation.
+        type_names = sorted({name for segment in segments for name in segment.type_names})
+        issued_names = sorted({name for segment in segments for name in segment.issued_names})
+        doc_types = [np.searchsorted(type_names, segment.type_names).astype(np.int32)
+                     [segment.column("doc_type")] if segment.doc_count else
+                     np.zeros(0, np.int32) for segment in segments]
+        issued = [np.searchsorted(issued_names, segment.issued_names).astype(np.int32)
+                  [segment.column("issued")] if segment.doc_count else
+                  np.zeros(0, np.int32) for segment in segments]
+        issued_ranks = np.concatenate(issued) if issued else np.zeros(0, np.int32)
+        if issued_names and issued_names[0] == "":
+            issued_ranks = issued_ranks - 1  # "" sorts first: undated is -1, dated from 0
         return cls(
-            years=years.astype(np.int32),
-            doc_types=type_codes.astype(np.int32),
-            type_names=tuple(str(name) for name in type_names),
-            issued=issued,
-            public=visibility == "public",
+            years=joined("year", np.int32),
+            doc_types=np.concatenate(doc_types) if doc_types else np.zeros(0, np.int32),
+            type_names=tuple(type_names),
+            issued=issued_ranks.astype(np.int32),
+            public=joined("public", bool),
         )
 
     def type_codes(self, names: tuple[str, ...]) -> np.ndarray:

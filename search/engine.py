@@ -7,38 +7,45 @@ Whoosh's BM25F would score them; Whoosh itself serves stored fields.
 
 from __future__ import annotations
 
+import logging
+import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from whoosh.searching import Searcher
 
+from index import derived, layout, whoosh_private
+from index.derived import SegmentArrays
+from index.faults import IndexDamaged, IndexFault, IndexMissing
+from index.layout import Build, ReadersLock
 from index.record import Document
-from index.schema import EXACT_FIELDS, EXACT_SUFFIX, TEXT_FIELDS, from_stored
-from index.store import open_index
+from index.schema import POSITION_FIELDS, SEARCHED_FIELDS, from_stored
 from search.columns import Columns
 from search.errors import DocumentNotFound
 from search.evaluate import Evaluator
 from search.facets import DOC_TYPE, YEAR
 from search.highlight import opening, snippet
-from search.postings import SegmentStore, Snapshot
+from search.postings import Snapshot
 from search.query import build_query
 from search.request import SearchRequest
 from search.result import Hit, SearchResult
 
-# Every field a query may look a term up in, read whole by SearchIndex.preload.
-SEARCHED_FIELDS = (*TEXT_FIELDS, *(name + EXACT_SUFFIX for name in EXACT_FIELDS),
-                   "number_key", "ref_keys")
-# Fields whose positions are read whole too: phrases look them up, and
-# "content" carries the side-by-side bonus of every query of two words or more.
-POSITION_FIELDS = (*TEXT_FIELDS, *(name + EXACT_SUFFIX for name in EXACT_FIELDS))
+# How often opening a generation is tried again when a writer removed one of
+# its files meanwhile (it then committed a newer one).
+_OPEN_ATTEMPTS = 5
+
+log = logging.getLogger(__name__)
+
 
 @dataclass
-class _State:
-    """One generation as this process reads it: the searcher, its postings and columns."""
+class _Generation:
+    """What every process may share of one generation: mapped arrays and columns."""
 
-    searcher: Any
+    build: Build
+    toc: Any
     snapshot: Snapshot
     columns: Columns
 
@@ -47,94 +54,189 @@ class _State:
         self.visible = {False: self.snapshot.live & self.columns.public,
                         True: self.snapshot.live}
 
+    @property
+    def identity(self) -> tuple[str, int]:
+        return self.build.index_id, self.toc.generation
+
+
+@dataclass
+class _State:
+    """A generation as this process reads it: with a searcher of its own for stored fields."""
+
+    generation: _Generation
+    searcher: Any
+    readers: ReadersLock
+    pid: int = field(default_factory=os.getpid)
+
+    def close(self) -> None:
+        self.searcher.close()
+        self.readers.release()
+
 
 class SearchIndex:
-    """A tracuu index opened for searching; picks up new generations as they appear."""
+    """A tracuu index opened for searching; follows new generations and rebuilds.
+
+    Every request reads which build is current and its newest generation (a
+    small file and a folder listing), and answers from exactly that
+    generation: a build's id is never reused, so nothing read for one index
+    is ever taken for another's. A generation that fails to open is not
+    served; the last good one is, until a newer one opens.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._lock = threading.Lock()
-        self._ix: Any = None
+        self._lock = threading.RLock()
         self._state: _State | None = None
-        self._store = SegmentStore()
-        # Arrays read by preload(), kept for the generation they were read from.
-        self._preloaded: tuple[Snapshot, Columns] | None = None
+        # Segments' mapped arrays, by (index id, segment id, documents).
+        self._segments: dict[tuple[str, str, int], SegmentArrays] = {}
+        self._failed: tuple[tuple[str, int], IndexFault] | None = None
 
-    def preload(self) -> dict[str, int]:
-        """Read every searchable term of the current generation into memory, then close
-        the index files: call before forking, and the workers share the arrays."""
+    def open(self) -> dict[str, int]:
+        """Open the current generation (making any derived file it lacks), then close this
+        process's files: call before forking, and the workers share the mapped arrays."""
         state = self._current()
-        terms = state.snapshot.preload(SEARCHED_FIELDS, POSITION_FIELDS)
         with self._lock:
-            self._preloaded = (state.snapshot, state.columns)
-            state.searcher.close()
-            self._state = None
-            self._ix = None
-        return {"generation": state.snapshot.generation, "terms": terms,
-                "documents": int(np.count_nonzero(state.columns.public & state.snapshot.live)),
-                "bytes": state.snapshot.nbytes()}
+            state.close()
+            # Forked workers open their own searchers; the arrays stay shared.
+            state.pid = -1
+        generation = state.generation
+        return {"generation": generation.toc.generation,
+                "documents": int(np.count_nonzero(generation.visible[False])),
+                "bytes": generation.snapshot.nbytes()}
 
     def _current(self) -> _State:
         with self._lock:
-            if self._ix is None:
-                self._ix = open_index(self.path)
+            build = layout.current_build(self.path)
+            if build is None:
+                self._drop()
+                raise IndexMissing(self.path)
+            identity = (build.index_id, whoosh_private.latest_generation(str(build.folder)))
             state = self._state
-            if state is None or not state.searcher.up_to_date():
-                searcher = self._ix.searcher()
-                self._state = self._open(searcher)
+            if state is not None and state.generation.identity == identity:
+                if state.pid != os.getpid():
+                    state = self._state = self._attach(state.generation)
+                return state
+            if self._failed is not None and self._failed[0] == identity:
                 if state is not None:
-                    state.searcher.close()
-                self._store.keep_only(self._state.snapshot.segment_ids)
-                state = self._state
-            return state
+                    return state
+                raise self._failed[1]
+            try:
+                generation = self._open(build)
+            except IndexFault as error:
+                self._failed = (identity, error)
+                if state is None:
+                    raise
+                log.warning("still serving generation %s of %s: %s",
+                            state.generation.toc.generation, state.generation.build.index_id,
+                            error)
+                return state
+            self._failed = None
+            self._state = self._attach(generation)
+            if state is not None and state.pid == os.getpid():
+                state.close()
+            self._forget_segments(generation)
+            if state is not None and state.generation.build != build:
+                layout.remove_unread_builds(self.path)
+            return self._state
 
-    def _open(self, searcher: Any) -> _State:
-        reader = searcher.reader()
-        for leaf, _ in reader.leaf_readers():
-            # Whoosh opens a segment's stored fields on first use; open them now,
-            # before a later commit can merge the segment away and delete them.
-            if leaf.doc_count_all():
-                leaf.stored_fields(0)
-        if self._preloaded is not None:
-            snapshot, columns = self._preloaded
-            if snapshot.generation == reader.generation():
-                snapshot.attach(reader)
-                return _State(searcher, snapshot, columns)
-            self._preloaded = None  # a newer generation: read it as queries need it
-        return _State(searcher, Snapshot(reader, searcher.weighting, self._store),
-                      Columns.read(reader))
+    def _open(self, build: Build) -> _Generation:
+        """Read the newest generation of a build: its TOC, segments' arrays and columns."""
+        for attempt in range(_OPEN_ATTEMPTS):
+            try:
+                toc = whoosh_private.read_toc(str(build.folder))
+                segments = [self._segment(build, toc.schema, segment)
+                            for segment in toc.segments]
+                snapshot = Snapshot(toc.generation, toc.schema, segments,
+                                    [whoosh_private.deleted_docs(segment)
+                                     for segment in toc.segments])
+                return _Generation(build, toc, snapshot, Columns.of(segments))
+            except FileNotFoundError:
+                if attempt + 1 == _OPEN_ATTEMPTS or not build.folder.is_dir():
+                    raise IndexMissing(self.path) from None
+            except whoosh_private.EmptyIndexError:
+                raise IndexMissing(self.path) from None
+            except IndexFault:
+                raise
+            except Exception as error:  # a damaged TOC raises many kinds
+                raise IndexDamaged(build.folder, f"its table of contents cannot be read "
+                                   f"({type(error).__name__}: {error})") from error
+        raise AssertionError("unreachable")
+
+    def _segment(self, build: Build, schema: Any, segment: Any) -> SegmentArrays:
+        key = (build.index_id, segment.segment_id(), segment.doc_count_all())
+        found = self._segments.get(key)
+        if found is None:
+            found = self._segments[key] = derived.ensure(
+                build.folder, build.index_id, schema, segment, SEARCHED_FIELDS,
+                POSITION_FIELDS)
+        return found
+
+    def _forget_segments(self, generation: _Generation) -> None:
+        kept = {(generation.build.index_id, segment_id)
+                for segment_id in generation.snapshot.segment_ids}
+        for key in [key for key in self._segments if key[:2] not in kept]:
+            del self._segments[key]
+
+    def _attach(self, generation: _Generation) -> _State:
+        """Open this process's own searcher (stored fields) over a generation's segments."""
+        readers = ReadersLock(generation.build)
+        try:
+            reader = whoosh_private.open_reader(str(generation.build.folder), generation.toc)
+            for leaf, _ in reader.leaf_readers():
+                # Whoosh opens a segment's stored fields on first use; open them now,
+                # before a later commit can merge the segment away and delete them.
+                if leaf.doc_count_all():
+                    leaf.stored_fields(0)
+        except Exception as error:
+            readers.release()
+            raise IndexDamaged(generation.build.folder, f"its stored fields cannot be read "
+                               f"({type(error).__name__}: {error})") from error
+        return _State(generation, Searcher(reader), readers)
+
+    def _drop(self) -> None:
+        if self._state is not None and self._state.pid == os.getpid():
+            self._state.close()
+        self._state = None
+        self._segments.clear()
 
     def close(self) -> None:
         """Release the searcher's files."""
         with self._lock:
-            if self._state is not None:
-                self._state.searcher.close()
-            self._state = None
+            self._drop()
 
     def __del__(self) -> None:
         # An index dropped without close() still closes its files.
         if getattr(self, "_state", None) is not None:
             self.close()
 
-    def stats(self) -> dict[str, int]:
-        """Return the number of public documents and the index generation."""
-        state = self._current()
-        return {"documents": int(np.count_nonzero(state.visible[False])),
-                "generation": state.snapshot.generation}
+    def snapshot(self) -> Snapshot:
+        """Return the fast path's arrays of the current generation (for tests and benches)."""
+        return self._current().generation.snapshot
+
+    def stats(self) -> dict[str, Any]:
+        """Return the number of public documents, the index generation and build."""
+        generation = self._current().generation
+        return {"documents": int(np.count_nonzero(generation.visible[False])),
+                "generation": generation.toc.generation, "index": generation.build.index_id}
 
     def document(self, doc_id: str, *, include_internal: bool = False) -> Document:
-        """Return the stored document with this id, if the asker may see it."""
-        searcher = self._current().searcher
-        stored = searcher.document(id=doc_id)
-        if stored is None or (stored.get("visibility") != "public" and not include_internal):
+        """Return the stored document with this id, if the asker may see it.
+
+        Visibility is read from the columns before any stored field, so an
+        internal id answers like a missing one.
+        """
+        state = self._current()
+        docnum = state.searcher.document_number(id=doc_id)
+        if docnum is None or not state.generation.visible[include_internal][docnum]:
             raise DocumentNotFound(doc_id)
-        return from_stored(stored)
+        return from_stored(state.searcher.stored_fields(docnum))
 
     def search(self, request: SearchRequest) -> SearchResult:
         """Answer one request: the page of hits, the total and facet counts over all matches."""
         state = self._current()
-        searcher, snapshot, columns = state.searcher, state.snapshot, state.columns
-        allowed = state.visible[request.include_internal]
+        searcher, generation = state.searcher, state.generation
+        snapshot, columns = generation.snapshot, generation.columns
+        allowed = generation.visible[request.include_internal]
         user_query = build_query(request.query, searcher.schema)
         evaluator = Evaluator(snapshot)
         if user_query.min_match >= len(user_query.clauses):

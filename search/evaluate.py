@@ -110,9 +110,9 @@ class Evaluator:
             return Matches(docs, sums[docs])
         docs, inverse = np.unique(np.concatenate([part.docs for part in parts]),
                                   return_inverse=True)
-        sums = np.bincount(inverse, weights=np.concatenate([part.scores for part in parts]),
-                           minlength=len(docs))
-        return Matches(docs.astype(np.int32, copy=False), sums)
+        totals = np.bincount(inverse, weights=np.concatenate([part.scores for part in parts]),
+                             minlength=len(docs))
+        return Matches(docs.astype(np.int32, copy=False), totals)
 
     def _lookup(self, part: Matches, wanted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Return part's score for each wanted docnum (0 where absent) and whether present."""

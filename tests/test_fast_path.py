@@ -7,14 +7,17 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
+from index import derived
 from index.record import Document
+from index.schema import POSITION_FIELDS, SEARCHED_FIELDS
 from index.store import open_index, prepare, write_documents
 from ingest.pipeline import ingest_paths
 from search import SearchIndex, SearchRequest
 from search.evaluate import Evaluator
-from search.postings import SegmentStore, Snapshot
+from search.postings import Snapshot
 from search.query import build_query
 from tests.conftest import SAMPLES, SHARED
 
@@ -80,30 +83,43 @@ def changed_index(tmp_path: Path) -> Iterator[Any]:
     yield ix
 
 
+def _snapshot(ix: Any) -> Snapshot:
+    """Return the fast path's view of the index's newest generation."""
+    home = Path(ix.storage.folder).parent.parent  # builds/<id> in the index folder
+    return SearchIndex(home).snapshot()
+
+
 def test_sample_queries_rank_as_whoosh(index_dir: Path) -> None:
     ix = open_index(index_dir)
     with ix.searcher() as searcher:
-        snapshot = Snapshot(searcher.reader(), searcher.weighting, SegmentStore())
+        snapshot = _snapshot(ix)
         compared = sum(_assert_same(searcher, snapshot, text) for text in QUERIES)
     assert compared > 200
 
 
 def test_segments_and_deletions_rank_as_whoosh(changed_index: Any) -> None:
     with changed_index.searcher() as searcher:
-        snapshot = Snapshot(searcher.reader(), searcher.weighting, SegmentStore())
+        snapshot = _snapshot(changed_index)
         for text in QUERIES:
             _assert_same(searcher, snapshot, text)
 
 
-def test_preloaded_arrays_rank_as_read_on_demand(changed_index: Any) -> None:
+def test_mapped_files_rank_as_arrays_made_in_memory(changed_index: Any) -> None:
+    """The derived files, written and mapped, hold what the Whoosh segments do."""
     with changed_index.searcher() as searcher:
-        lazy = Snapshot(searcher.reader(), searcher.weighting, SegmentStore())
-        loaded = Snapshot(searcher.reader(), searcher.weighting, SegmentStore())
-        assert loaded.preload(["content", "title"], ["content"]) > 100
+        mapped = _snapshot(changed_index)
+        made = []
+        for leaf, _ in searcher.reader().leaf_readers():
+            header, arrays = derived.derive(leaf, SEARCHED_FIELDS, POSITION_FIELDS)
+            made.append(derived.in_memory(header, arrays))
+        assert [segment.segment_id for segment in made] == list(mapped.segment_ids)
+        deleted = [np.flatnonzero(~mapped.live[start:end])
+                   for start, end in zip(mapped.offsets, mapped.offsets[1:], strict=False)]
+        in_memory = Snapshot(mapped.generation, searcher.schema, made, deleted)
         for text in QUERIES:
             user_query = build_query(text, searcher.schema)
-            assert _fast_ranking(loaded, user_query.all_words) == \
-                _fast_ranking(lazy, user_query.all_words)
+            assert _fast_ranking(in_memory, user_query.all_words) == \
+                _fast_ranking(mapped, user_query.all_words)
 
 
 @pytest.mark.skipif(not (SHARED / "data" / "laws").is_dir(), reason="needs ../shared/data")
@@ -114,7 +130,7 @@ def test_legal_questions_rank_as_whoosh(tmp_path: Path) -> None:
     questions = [json.loads(line)["text"] for line in
                  (laws / "alqac2022-queries-dev.jsonl").read_text(encoding="utf-8").splitlines()]
     with ix.searcher() as searcher:
-        snapshot = Snapshot(searcher.reader(), searcher.weighting, SegmentStore())
+        snapshot = _snapshot(ix)
         for text in questions[:40]:
             _assert_same(searcher, snapshot, text)
 

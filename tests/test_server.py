@@ -121,4 +121,4 @@ def test_preloaded_server_picks_up_a_new_generation(index_dir: Path, tmp_path: P
         log.seek(0)
         output = log.read().decode()
         log.close()
-    assert "preloaded generation" in output
+    assert "opened generation" in output

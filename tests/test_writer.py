@@ -11,7 +11,7 @@ import pytest
 from index.record import Document
 from index.schema import to_fields
 from index.store import open_index, write_documents
-from index.writer import ParallelWriter, WriterProcessFailed
+from index.whoosh_private import ParallelWriter, WriterProcessFailed
 from search import SearchIndex, SearchRequest
 
 

@@ -10,7 +10,8 @@ from typing import Any
 
 from flask import Flask
 
-from index.store import IndexMissing, default_index_dir
+from index.faults import IndexFault
+from index.store import default_index_dir
 from search import SearchIndex
 from web import api, errors, pages
 
@@ -55,19 +56,18 @@ def _trim_heap() -> None:
 
 
 def _preload(app: Flask, search_index: SearchIndex) -> None:
-    """Read the index's postings now: under gunicorn (preload_app) this runs before
-    the fork, so every worker shares the arrays instead of reading its own copy.
-    The searcher's files are closed again; each worker opens its own."""
+    """Open the index now: under gunicorn (preload_app) this runs before the fork, so
+    every worker starts with the current generation's arrays mapped (the page cache
+    holds the one copy all processes share). Each worker opens its own searcher."""
     try:
-        loaded = search_index.preload()
-    except IndexMissing as error:
-        app.logger.warning("not preloaded: %s", error)
+        opened = search_index.open()
+    except IndexFault as error:
+        app.logger.warning("index not opened: %s", error)
         return
-    # Keep the collector off the loaded objects, so that it does not write
-    # to (and so copy) the pages the workers share; give the memory freed
-    # while reading back to the system, so that the workers do not inherit it.
+    # Keep the collector off the objects made so far, so that it does not
+    # write to (and so copy) the pages the workers share.
     gc.collect()
     gc.freeze()
     _trim_heap()
-    app.logger.warning("preloaded generation %d: %d terms, %.0f MiB",
-                       loaded["generation"], loaded["terms"], loaded["bytes"] / 2**20)
+    app.logger.warning("opened generation %d: %d documents, %.0f MiB mapped",
+                       opened["generation"], opened["documents"], opened["bytes"] / 2**20)

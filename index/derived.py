@@ -1,0 +1,296 @@
+"""Each segment's postings, field lengths and columns, as one checksummed file to map.
+
+Whoosh's own files are read one posting (and one pickled position list) at a
+time. For the query path, every segment also gets a derived file, written
+when the segment is committed: the terms of the searched fields with their
+document numbers, weights and positions, every document's field lengths,
+and the columns that filters and facets read. Every process maps the file
+read-only, so the page cache holds the one copy all of them share, and a
+new segment's arrays exist as soon as it is committed.
+
+A derived file names the index, segment and document count it was made
+from, and carries a CRC-32 of its arrays. One that is missing, names
+anything else or fails its checksum is never trusted: it is made again from
+the Whoosh segment.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import mmap
+import os
+import struct
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from index import whoosh_private
+from index.faults import IndexDamaged
+
+FORMAT = 1
+MAGIC = b"TRACUUD1"
+SUFFIX = ".arrays"
+_ALIGN = 64
+_HEADER = struct.Struct("<8sQ")
+# Columns read for filters, facets and sorting; visibility must be there.
+COLUMNS = ("year", "doc_type", "issued", "visibility")
+
+
+def key_of(field: str, text: bytes) -> bytes:
+    """Return the lookup key of a term: its field, a NUL, and the term's bytes."""
+    return field.encode() + b"\0" + text
+
+
+def _hash(key: bytes) -> int:
+    return int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "little")
+
+
+@dataclass(frozen=True)
+class SegmentArrays:
+    """One segment's derived arrays, read-only (mapped from the file, or made in memory)."""
+
+    segment_id: str
+    doc_count: int
+    field_totals: dict[str, int]  # Whoosh's sum of each field's lengths
+    type_names: tuple[str, ...]
+    issued_names: tuple[str, ...]
+    arrays: dict[str, np.ndarray]
+    nbytes: int
+
+    def _find(self, key: bytes) -> int | None:
+        hashes = self.arrays["hashes"]
+        wanted = np.uint64(_hash(key))
+        index = int(np.searchsorted(hashes, wanted))
+        starts, blob = self.arrays["key_starts"], self.arrays["key_blob"]
+        while index < len(hashes) and hashes[index] == wanted:
+            if blob[starts[index]:starts[index + 1]].tobytes() == key:
+                return index
+            index += 1
+        return None
+
+    def term(self, key: bytes) -> tuple[np.ndarray, np.ndarray] | None:
+        """Return the term's local document numbers and weights, or None."""
+        index = self._find(key)
+        if index is None:
+            return None
+        start, end = self.arrays["starts"][index:index + 2]
+        return self.arrays["ids"][start:end], self.arrays["weights"][start:end]
+
+    def positions(self, key: bytes) -> np.ndarray | None:
+        """Return the term's position keys (local docnum << 32 | position), or None."""
+        index = self._find(key)
+        if index is None:
+            return None
+        start, end = self.arrays["pstarts"][index:index + 2]
+        return self.arrays["pkeys"][start:end] if end > start else None
+
+    def lengths(self, field: str) -> np.ndarray:
+        """Return the field's length in each document (int32), as BM25 reads it."""
+        found = self.arrays.get("len:" + field)
+        return found if found is not None else np.zeros(self.doc_count, dtype=np.int32)
+
+    def column(self, name: str) -> np.ndarray:
+        """Return a column: years, type codes, issued codes (-1 undated), public flags."""
+        return self.arrays["col:" + name]
+
+
+def derive(leaf: Any, fields: Iterable[str], position_fields: Iterable[str]
+           ) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    """Read a Whoosh segment into the derived arrays; return (header, arrays)."""
+    wanted, positional = set(fields), set(position_fields)
+    keys: list[bytes] = []
+    ids: list[np.ndarray] = []
+    weights: list[np.ndarray] = []
+    pkeys: list[np.ndarray] = []
+    for field, text in whoosh_private.segment_terms(leaf):
+        if field not in wanted:
+            continue
+        found = whoosh_private.term_postings(leaf, field, text, field in positional)
+        if found is None:
+            continue
+        keys.append(key_of(field, text))
+        ids.append(found[0])
+        weights.append(found[1])
+        pkeys.append(found[2] if found[2] is not None else np.zeros(0, dtype=np.int64))
+    hashes = np.fromiter((_hash(key) for key in keys), dtype=np.uint64, count=len(keys))
+    order = sorted(range(len(keys)), key=lambda index: (int(hashes[index]), keys[index]))
+    arrays: dict[str, np.ndarray] = {
+        "hashes": hashes[order] if keys else np.zeros(0, dtype=np.uint64),
+        "key_starts": _starts(len(keys[index]) for index in order),
+        "key_blob": np.frombuffer(b"".join(keys[index] for index in order), dtype=np.uint8),
+        "starts": _starts(len(ids[index]) for index in order),
+        "ids": _joined([ids[index] for index in order], np.int32),
+        "weights": _joined([weights[index] for index in order], np.float32),
+        "pstarts": _starts(len(pkeys[index]) for index in order),
+        "pkeys": _joined([pkeys[index] for index in order], np.int64),
+    }
+    for field in sorted(wanted):
+        arrays["len:" + field] = whoosh_private.field_lengths(leaf, field)
+    type_names, issued_names = _read_columns(leaf, arrays)
+    header = {
+        "format": FORMAT,
+        "whoosh": whoosh_private.WHOOSH_VERSION,
+        "segment_id": leaf.segment().segment_id(),
+        "doc_count": leaf.doc_count_all(),
+        "fields": sorted(wanted),
+        "position_fields": sorted(positional),
+        "field_totals": {field: int(leaf.field_length(field)) for field in sorted(wanted)},
+        "type_names": type_names,
+        "issued_names": issued_names,
+    }
+    return header, arrays
+
+
+def _starts(lengths: Iterable[int]) -> np.ndarray:
+    return np.concatenate(([0], np.cumsum(np.fromiter(lengths, dtype=np.int64))))
+
+
+def _joined(parts: list[np.ndarray], dtype: Any) -> np.ndarray:
+    return np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype)
+
+
+def _read_columns(leaf: Any, arrays: dict[str, np.ndarray]) -> tuple[list[str], list[str]]:
+    """Add the columns to arrays; return the names of the type and issued codes."""
+    count = leaf.doc_count_all()
+    if count and not whoosh_private.has_column(leaf, "visibility"):
+        # Read as defaults, every document would be "not public": refuse instead.
+        raise ValueError(f"segment {leaf.segment().segment_id()} has no visibility column")
+    years = np.asarray(list(leaf.column_reader("year")), dtype=np.int64)
+    # A missing year reads as 0, or as -2**31 from a segment with no year at
+    # all (Whoosh translates the column's raw default).
+    years[(years < 1000) | (years > 9999)] = 0
+    arrays["col:year"] = years.astype(np.int32)
+    type_names, type_codes = np.unique(np.asarray(list(leaf.column_reader("doc_type")),
+                                                  dtype=object).astype(str),
+                                       return_inverse=True)
+    arrays["col:doc_type"] = type_codes.astype(np.int32).reshape(count)
+    issued_names, issued_codes = np.unique(np.asarray(list(leaf.column_reader("issued")),
+                                                      dtype=object).astype(str),
+                                           return_inverse=True)
+    arrays["col:issued"] = issued_codes.astype(np.int32).reshape(count)
+    visibility = np.asarray(list(leaf.column_reader("visibility")), dtype=object)
+    arrays["col:public"] = (visibility == "public").astype(np.bool_).reshape(count)
+    return [str(name) for name in type_names], [str(name) for name in issued_names]
+
+
+def write(path: Path, index_id: str, header: dict[str, Any],
+          arrays: dict[str, np.ndarray]) -> None:
+    """Write a derived file atomically (a temporary file renamed into place)."""
+    layout: dict[str, Any] = {}
+    offset = 0
+    for name, array in arrays.items():
+        layout[name] = {"dtype": array.dtype.str, "shape": list(array.shape),
+                        "offset": offset, "nbytes": int(array.nbytes)}
+        offset = _aligned(offset + array.nbytes)
+    crc = 0
+    for array in arrays.values():
+        crc = zlib.crc32(np.ascontiguousarray(array).data, crc)
+    full = {**header, "index_id": index_id, "arrays": layout, "crc32": crc}
+    encoded = json.dumps(full, ensure_ascii=False).encode()
+    data_start = _aligned(_HEADER.size + len(encoded))
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    path.parent.mkdir(exist_ok=True)
+    try:
+        with temporary.open("wb") as out:
+            out.write(_HEADER.pack(MAGIC, len(encoded)))
+            out.write(encoded)
+            for name, array in arrays.items():
+                out.seek(data_start + layout[name]["offset"])
+                out.write(np.ascontiguousarray(array).data)
+            out.truncate(data_start + offset)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def _aligned(offset: int) -> int:
+    return -(-offset // _ALIGN) * _ALIGN
+
+
+def load(path: Path, index_id: str, segment_id: str, doc_count: int) -> SegmentArrays:
+    """Map a derived file and check it; raise ValueError if it cannot be trusted."""
+    with path.open("rb") as file:
+        size = os.fstat(file.fileno()).st_size
+        if size < _HEADER.size:
+            raise ValueError(f"{path.name} is truncated")
+        mapped = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+    magic, header_size = _HEADER.unpack_from(mapped)
+    if magic != MAGIC or _HEADER.size + header_size > size:
+        raise ValueError(f"{path.name} is not a tracuu derived file")
+    try:
+        header = json.loads(bytes(mapped[_HEADER.size:_HEADER.size + header_size]))
+    except ValueError:
+        raise ValueError(f"{path.name} has an unreadable header") from None
+    expected = {"format": FORMAT, "whoosh": whoosh_private.WHOOSH_VERSION,
+                "index_id": index_id, "segment_id": segment_id, "doc_count": doc_count}
+    for name, value in expected.items():
+        if header.get(name) != value:
+            raise ValueError(f"{path.name} was made for {name} {header.get(name)!r}, "
+                             f"not {value!r}")
+    data_start = _aligned(_HEADER.size + header_size)
+    arrays: dict[str, np.ndarray] = {}
+    crc = 0
+    for name, spec in header["arrays"].items():
+        start = data_start + spec["offset"]
+        if start + spec["nbytes"] > size:
+            raise ValueError(f"{path.name} is truncated")
+        array = np.frombuffer(mapped, dtype=np.dtype(spec["dtype"]),
+                              count=int(np.prod(spec["shape"])), offset=start)
+        arrays[name] = array.reshape(spec["shape"])
+        crc = zlib.crc32(memoryview(mapped)[start:start + spec["nbytes"]], crc)
+    if crc != header["crc32"]:
+        raise ValueError(f"{path.name} fails its checksum")
+    return _arrays(header, arrays, size)
+
+
+def in_memory(header: dict[str, Any], arrays: dict[str, np.ndarray]) -> SegmentArrays:
+    """Return derived arrays that were made but could not be written (a read-only index)."""
+    for array in arrays.values():
+        array.flags.writeable = False
+    return _arrays(header, arrays, sum(array.nbytes for array in arrays.values()))
+
+
+def _arrays(header: dict[str, Any], arrays: dict[str, np.ndarray], size: int) -> SegmentArrays:
+    return SegmentArrays(
+        segment_id=header["segment_id"], doc_count=header["doc_count"],
+        field_totals=dict(header["field_totals"]), type_names=tuple(header["type_names"]),
+        issued_names=tuple(header["issued_names"]), arrays=arrays, nbytes=size)
+
+
+def file_for(folder: Path, segment_id: str) -> Path:
+    """Return where the derived file of a segment lives."""
+    return folder / "derived" / f"{segment_id}{SUFFIX}"
+
+
+def ensure(folder: Path, index_id: str, schema: Any, segment: Any,
+           fields: Iterable[str], position_fields: Iterable[str], *,
+           writable: bool = True) -> SegmentArrays:
+    """Return a segment's derived arrays: mapped from its file if that can be trusted,
+    else made from the Whoosh segment (and written, when the folder can be)."""
+    path = file_for(folder, segment.segment_id())
+    try:
+        return load(path, index_id, segment.segment_id(), segment.doc_count_all())
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # missing or not to be trusted: made again below
+    try:
+        leaf = whoosh_private.open_segment(str(folder), schema, segment)
+        try:
+            header, arrays = derive(leaf, fields, position_fields)
+        finally:
+            leaf.close()
+    except Exception as error:  # Whoosh raises many kinds on a damaged segment
+        raise IndexDamaged(folder, f"segment {segment.segment_id()} cannot be read "
+                           f"({type(error).__name__}: {error})") from error
+    if writable:
+        try:
+            write(path, index_id, header, arrays)
+            return load(path, index_id, segment.segment_id(), segment.doc_count_all())
+        except OSError:
+            pass  # read-only or full: serve from memory, the next writer makes the file
+    return in_memory(header, arrays)

@@ -1,0 +1,52 @@
+"""What can be wrong with an index folder, each said in one line with what to do."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class IndexFault(Exception):
+    """An index that cannot be used as asked; the message says why and what to run."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class IndexMissing(IndexFault, FileNotFoundError):
+    """No index has been built in the folder."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"no tracuu index in {path}: build one with 'tracuu ingest PATH'")
+        self.path = path
+
+
+class IndexDamaged(IndexFault):
+    """A file of the index is missing, truncated or does not match what refers to it."""
+
+    def __init__(self, path: Path, what: str) -> None:
+        super().__init__(f"the index in {path} is damaged: {what}; run 'tracuu check "
+                         f"--index {path}', then rebuild it with 'tracuu rebuild PATH... "
+                         f"--index {path}'")
+        self.path = path
+        self.what = what
+
+
+class IndexUnwritable(IndexFault):
+    """The index folder cannot be written: read-only, or the disk is full."""
+
+    def __init__(self, path: Path, why: str) -> None:
+        super().__init__(f"cannot write the index in {path}: {why}; the previous index "
+                         f"is unchanged")
+        self.path = path
+        self.why = why
+
+
+class IndexLocked(IndexFault):
+    """Another writer holds the index."""
+
+    def __init__(self, path: Path, holder: str) -> None:
+        super().__init__(f"another writer holds the index in {path} ({holder}); wait for it "
+                         f"to finish, or give --wait SECONDS")
+        self.path = path
+        self.holder = holder
