@@ -3,6 +3,10 @@
 Each file is fingerprinted (its bytes and its sidecar overrides); a file
 whose fingerprint the index already holds is not read again. Every file
 that cannot be read gives one failure naming it, and the rest goes in.
+
+JSON Lines are streamed: hashed in a first pass, then read line by line into
+jobs of a few hundred lines, with only a few jobs per worker in flight, so
+that memory does not grow with the file.
 """
 
 from __future__ import annotations
@@ -12,8 +16,9 @@ import json
 import multiprocessing
 import os
 import sys
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,12 +38,14 @@ from ingest.metadata import (
     own_number,
 )
 from ingest.readers import (
+    JSON_LINES_SUFFIXES,
     RECORD_SUFFIXES,
     SUFFIXES,
+    RawLine,
     file_type,
-    parse_lines,
+    json_lines,
+    parse_json_lines,
     read_records,
-    record_lines,
 )
 from ingest.sidecar import SIDECAR_NAMES, SidecarError, overrides_for, read_sidecar
 
@@ -89,12 +96,15 @@ class Job:
     source_file: SourceFile
     source: Source
     data: bytes = b""
-    lines: tuple[tuple[str, str], ...] | None = None
+    lines: tuple[RawLine, ...] | None = None
 
 
 # (where, document or error, unknown field names, prepared index fields)
 Outcome = tuple[str, Document | SourceError, list[str], dict[str, Any] | None]
+Run = Callable[[Iterable[Job]], Iterator[tuple[Job, list[Outcome]]]]
 LINES_PER_JOB = 200
+BYTES_PER_JOB = 1 << 20  # the reader holds a job's lines until its outcomes are taken
+JOBS_AHEAD_PER_WORKER = 4
 
 
 def ingest_paths(paths: list[Path], ix: Any, *, prune: bool = False,
@@ -114,25 +124,18 @@ def ingest_paths(paths: list[Path], ix: Any, *, prune: bool = False,
     with ix.searcher() as searcher:
         state = SourceState(searcher)
         known: dict[str, list[str]] = {}  # source path -> ids the index holds from it
-        jobs = list(_jobs(find_sources(paths, report), state, max_bytes, report, kept, known))
+        jobs = _jobs(find_sources(paths, report), state, max_bytes, report, kept, known)
 
         def prepared() -> Iterator[dict[str, Any]]:
-            with _mapper(workers) as run:
-                results = run(_read_job, jobs)  # workers are forked here, before any thread
-                # Only on a terminal, and only now: tqdm starts a monitor thread.
-                bar = tqdm(total=len(jobs), unit="job", file=sys.stderr, leave=False) \
-                    if progress else None
-                for job, outcomes in zip(jobs, results, strict=True):
-                    if bar is not None:
-                        bar.update()
+            with _mapper(workers) as run, _progress(progress) as count:
+                for job, outcomes in run(jobs):
+                    count(len(outcomes))
                     for outcome in outcomes:
                         if _take(outcome, seen, report):
                             assert outcome[3] is not None
                             yield outcome[3]
                         elif isinstance(outcome[1], SourceError):
                             kept.update(known[job.source.path])  # keep the old version
-            if bar is not None:
-                bar.close()
 
         def stale() -> list[str]:
             return _stale(paths, state, seen, kept) if prune else []
@@ -149,18 +152,22 @@ def read_documents(paths: list[Path], *, max_bytes: int = DEFAULT_MAX_BYTES
                    ) -> tuple[list[Document], IngestReport]:
     """Read every supported file under paths into documents, without an index."""
     report = IngestReport()
+    return list(iter_documents(paths, report, max_bytes=max_bytes)), report
+
+
+def iter_documents(paths: list[Path], report: IngestReport, *,
+                   max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Document]:
+    """Yield the documents of every supported file under paths, as they are read."""
     seen: dict[str, str] = {}
-    documents: list[Document] = []
     for source_file in find_sources(paths, report):
-        data = _read_bytes(source_file.path, max_bytes, report)
-        if data is None:
+        opened = _open_source(source_file, str(source_file.path.resolve()), max_bytes, report)
+        if opened is None:
             continue
-        source = Source(str(source_file.path.resolve()), _fingerprint(data, {}))
-        for outcome in _read_job(Job(source_file, source, data)):
-            if _take(outcome, seen, report):
-                assert isinstance(outcome[1], Document)
-                documents.append(outcome[1])
-    return documents, report
+        for job in _file_jobs(source_file, *opened, max_bytes):
+            for outcome in _read_job(job):
+                if _take(outcome, seen, report):
+                    assert isinstance(outcome[1], Document)
+                    yield outcome[1]
 
 
 def _jobs(files: Iterator[SourceFile], state: SourceState, max_bytes: int,
@@ -170,49 +177,121 @@ def _jobs(files: Iterator[SourceFile], state: SourceState, max_bytes: int,
         path = str(source_file.path.resolve())
         known_fingerprint, known_ids = state.read_from(path)
         known[path] = known_ids
-        data = _read_bytes(source_file.path, max_bytes, report)
-        if data is None:
+        opened = _open_source(source_file, path, max_bytes, report)
+        if opened is None:
             kept.update(known_ids)
             continue
-        source = Source(path, _fingerprint(data, source_file.overrides))
+        source, data = opened
         if known_ids and source.fingerprint == known_fingerprint:
             report.read += len(known_ids)
             report.unchanged += len(known_ids)
             kept.update(known_ids)
             continue
-        if file_type(source_file.path) not in (".jsonl", ".jsonl.gz"):
-            yield Job(source_file, source, data)
-            continue
-        lines = record_lines(source_file.path, data)
-        if isinstance(lines, SourceError):
-            report.fail(lines.source, lines.reason)
-            kept.update(known_ids)
-            continue
-        for start in range(0, len(lines), LINES_PER_JOB):
-            yield Job(source_file, source, lines=tuple(lines[start:start + LINES_PER_JOB]))
+        yield from _file_jobs(source_file, source, data, max_bytes)
+
+
+def _open_source(source_file: SourceFile, path: str, max_bytes: int, report: IngestReport
+                 ) -> tuple[Source, bytes | None] | None:
+    """Fingerprint a file; return its source and its bytes, None for JSON Lines (streamed).
+
+    A file that cannot be read is reported, and gives None.
+    """
+    if file_type(source_file.path) in JSON_LINES_SUFFIXES:
+        # Only the hash is kept: a second pass streams the lines if the file changed.
+        fingerprint = _file_fingerprint(source_file.path, source_file.overrides, report)
+        return None if fingerprint is None else (Source(path, fingerprint), None)
+    data = _read_bytes(source_file.path, max_bytes, report)
+    if data is None:
+        return None
+    return Source(path, _fingerprint(data, source_file.overrides)), data
+
+
+def _file_jobs(source_file: SourceFile, source: Source, data: bytes | None,
+               max_bytes: int) -> Iterator[Job]:
+    """Yield the work for one file: its bytes whole, or its JSON Lines in chunks."""
+    if data is not None:
+        yield Job(source_file, source, data)
+        return
+    for lines in _chunks(json_lines(source_file.path, max_bytes)):
+        yield Job(source_file, source, lines=lines)
+
+
+def _chunks(lines: Iterable[RawLine]) -> Iterator[tuple[RawLine, ...]]:
+    """Group lines by LINES_PER_JOB, or fewer once they hold BYTES_PER_JOB."""
+    chunk: list[RawLine] = []
+    size = 0
+    for item in lines:
+        chunk.append(item)
+        size += len(item[1]) if isinstance(item[1], bytes) else 0
+        if len(chunk) >= LINES_PER_JOB or size >= BYTES_PER_JOB:
+            yield tuple(chunk)
+            chunk, size = [], 0
+    if chunk:
+        yield tuple(chunk)
 
 
 @contextmanager
-def _mapper(workers: int) -> Iterator[Callable[..., Iterator[Any]]]:
-    """Yield an ordered map over jobs: in this process, or in worker processes.
+def _mapper(workers: int) -> Iterator[Run]:
+    """Yield a lazy, ordered map of _read_job over jobs: here, or in worker processes.
 
     concurrent.futures rather than multiprocessing.Pool: a worker that dies or
     a result that cannot be unpickled raises here instead of hanging forever.
     """
     if workers <= 1:
-        yield map
+        yield lambda jobs: ((job, _read_job(job)) for job in jobs)
         return
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     with ProcessPoolExecutor(workers, mp_context=context, initializer=die_with_parent,
                              initargs=(os.getpid(),)) as pool:
-        yield lambda function, jobs: pool.map(function, jobs, chunksize=4)
+        yield lambda jobs: _in_order(pool, jobs, JOBS_AHEAD_PER_WORKER * workers)
+
+
+def _in_order(pool: Executor, jobs: Iterable[Job], ahead: int
+              ) -> Iterator[tuple[Job, list[Outcome]]]:
+    """Yield each job with its outcomes, in order, submitting at most ahead jobs early.
+
+    The pool forks its workers at the first submit (with fork), before the
+    caller starts any thread of its own.
+    """
+    pending: deque[tuple[Job, Future[list[Outcome]]]] = deque()
+    for job in jobs:
+        pending.append((job, pool.submit(_read_job, job)))
+        if len(pending) >= ahead:
+            done, future = pending.popleft()
+            yield done, future.result()
+    while pending:
+        done, future = pending.popleft()
+        yield done, future.result()
+
+
+@contextmanager
+def _progress(shown: bool) -> Iterator[Callable[[int], None]]:
+    """Yield a function that counts documents on a progress bar, if shown.
+
+    The bar starts on the first count, once the workers are forked: tqdm
+    starts a monitor thread.
+    """
+    bars: list[tqdm[Any]] = []
+
+    def count(documents: int) -> None:
+        if not shown:
+            return
+        if not bars:
+            bars.append(tqdm(unit="doc", file=sys.stderr, leave=False))
+        bars[0].update(documents)
+
+    try:
+        yield count
+    finally:
+        for bar in bars:
+            bar.close()
 
 
 def _read_job(job: Job) -> list[Outcome]:
     """Parse, validate and analyse the documents of one job (in a worker process)."""
     if job.lines is not None:
-        records = parse_lines(list(job.lines))
+        records = parse_json_lines(job.lines)
     else:
         records = read_records(job.source_file.path, job.data)
     outcomes: list[Outcome] = []
@@ -312,10 +391,25 @@ def _read_bytes(path: Path, max_bytes: int, report: IngestReport) -> bytes | Non
         return None
 
 
+def _file_fingerprint(path: Path, overrides: dict[str, Any], report: IngestReport
+                      ) -> str | None:
+    """Return _fingerprint of the file's bytes, reading them as a stream."""
+    try:
+        with path.open("rb") as file:
+            digest = hashlib.file_digest(file, "sha256")
+    except OSError as error:
+        report.fail(str(path), f"cannot read: {error.strerror or error}")
+        return None
+    return _sealed(digest, overrides)
+
+
 def _fingerprint(data: bytes, overrides: dict[str, Any]) -> str:
-    digest = hashlib.sha256(data)
+    return _sealed(hashlib.sha256(data), overrides)
+
+
+def _sealed(digest: Any, overrides: dict[str, Any]) -> str:
     digest.update(json.dumps(overrides, sort_keys=True, ensure_ascii=False).encode())
-    return digest.hexdigest()
+    return str(digest.hexdigest())
 
 
 def _stale(paths: list[Path], state: SourceState, documents: dict[str, str],
