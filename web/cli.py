@@ -30,7 +30,9 @@ def main() -> None:
 @click.option("--prune", is_flag=True,
               help="Remove documents read earlier from these paths whose source is gone.")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES,
-              show_default=True, help="Skip (and report) files larger than this.")
+              show_default=True,
+              help="Skip (and report) any file larger than this; for .jsonl and .jsonl.gz, "
+                   "which are read record by record, any record (line) larger than this.")
 @click.option("--workers", type=click.IntRange(min=1), default=os.cpu_count() or 1,
               show_default="all cores", help="Processes that read and analyse documents.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
