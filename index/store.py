@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
@@ -55,6 +56,39 @@ def create_build(home: Path, segment: bool = SEGMENT_WORDS) -> Build:
     except OSError as error:
         raise unwritable(home, error) from None
     return build
+
+
+@contextmanager
+def writing(home: Path, wait: float = 0.0, command: str = "ingest") -> Iterator[None]:
+    """Be the index's one writer: hold its lock (waiting up to ``wait`` seconds), after
+    removing what killed writers left (unread old builds, orphan files)."""
+    with layout.writer_lock(home, wait, command):
+        layout.remove_unread_builds(home)
+        build = layout.current_build(home)
+        if build is not None and build.folder.is_dir():
+            remove_orphans(build.folder)
+        yield
+
+
+@contextmanager
+def staged_build(home: Path, segment: bool = SEGMENT_WORDS) -> Iterator[tuple[Build, Any]]:
+    """Yield a new, empty build beside the served one and its Whoosh index; unless
+    publish() switched to it by the end of the block, it is removed."""
+    build = create_build(home, segment)
+    try:
+        yield build, _open(build)
+    finally:
+        if layout.current_build(home) != build:
+            shutil.rmtree(build.folder, ignore_errors=True)
+
+
+def publish(home: Path, build: Build) -> None:
+    """Serve build from now on (atomically), and remove the builds nobody reads."""
+    try:
+        layout.switch_to(home, build)
+    except OSError as error:
+        raise unwritable(home, error) from None
+    layout.remove_unread_builds(home)
 
 
 def _open(build: Build) -> Any:
