@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import pickle
+import struct
+import zlib
 from pathlib import Path
+
+# What Whoosh raises while reading a damaged file: a truncated or garbled
+# posting block, stored-fields record, column or table of contents.
+READ_ERRORS = (struct.error, EOFError, pickle.UnpicklingError, zlib.error, IndexError,
+               KeyError, ValueError, OSError)
 
 
 class IndexFault(Exception):

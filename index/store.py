@@ -193,6 +193,8 @@ def write_documents(ix: Any, documents: Iterable[dict[str, Any]],
         remove_orphans(build.folder)
         if isinstance(error, OSError) and error.errno in layout.UNWRITABLE:
             raise unwritable(build.folder, error) from None
+        if isinstance(error, whoosh_private.WriterProcessFailed):
+            raise IndexUnwritable(build.folder, str(error)) from None
         raise
     remove_orphans(build.folder)
     return summary

@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +21,7 @@ from whoosh.searching import Searcher
 
 from index import derived, layout, whoosh_private
 from index.derived import SegmentArrays
-from index.faults import IndexDamaged, IndexFault, IndexMissing
+from index.faults import READ_ERRORS, IndexDamaged, IndexFault, IndexMissing
 from index.layout import Build, ReadersLock
 from index.record import Document
 from index.schema import POSITION_FIELDS, SEARCHED_FIELDS, from_stored
@@ -110,7 +112,12 @@ class SearchIndex:
             if build is None:
                 self._drop()
                 raise IndexMissing(self.path)
-            identity = (build.index_id, whoosh_private.latest_generation(str(build.folder)))
+            try:
+                identity = (build.index_id, whoosh_private.latest_generation(str(build.folder)))
+            except OSError:
+                self._drop()
+                raise IndexDamaged(self.path, f"{layout.POINTER} names build "
+                                   f"{build.index_id}, which is not there") from None
             state = self._state
             if state is not None and state.generation.identity == identity:
                 if state.pid != os.getpid():
@@ -150,11 +157,13 @@ class SearchIndex:
                                     [whoosh_private.deleted_docs(segment)
                                      for segment in toc.segments])
                 return _Generation(build, toc, snapshot, Columns.of(segments))
-            except FileNotFoundError:
+            except FileNotFoundError as error:
                 if attempt + 1 == _OPEN_ATTEMPTS or not build.folder.is_dir():
-                    raise IndexMissing(self.path) from None
+                    raise IndexDamaged(build.folder, f"a file is missing ({error.filename})"
+                                       ) from None
             except whoosh_private.EmptyIndexError:
-                raise IndexMissing(self.path) from None
+                raise IndexDamaged(build.folder, "it has no table of contents "
+                                   "(_MAIN_*.toc)") from None
             except IndexFault:
                 raise
             except Exception as error:  # a damaged TOC raises many kinds
@@ -226,10 +235,11 @@ class SearchIndex:
         internal id answers like a missing one.
         """
         state = self._current()
-        docnum = state.searcher.document_number(id=doc_id)
-        if docnum is None or not state.generation.visible[include_internal][docnum]:
-            raise DocumentNotFound(doc_id)
-        return from_stored(state.searcher.stored_fields(docnum))
+        with _reading(state):
+            docnum = state.searcher.document_number(id=doc_id)
+            if docnum is None or not state.generation.visible[include_internal][docnum]:
+                raise DocumentNotFound(doc_id)
+            return from_stored(state.searcher.stored_fields(docnum))
 
     def search(self, request: SearchRequest) -> SearchResult:
         """Answer one request: the page of hits, the total and facet counts over all matches."""
@@ -274,9 +284,10 @@ class SearchIndex:
         page = _top(docs, scores, order, columns, start + request.per_page)[start:]
         body_terms = set(user_query.highlight_terms)
         analyzer = searcher.schema["content"].analyzer
-        hits = [self._hit(searcher.stored_fields(int(docs[index])), float(scores[index]),
-                          body_terms, analyzer)
-                for index in page]
+        with _reading(state):
+            hits = [self._hit(searcher.stored_fields(int(docs[index])), float(scores[index]),
+                              body_terms, analyzer)
+                    for index in page]
         return SearchResult(query=request.query, total=len(docs), page=request.page,
                             per_page=request.per_page, hits=hits, facets=facets, match=match)
 
@@ -290,6 +301,16 @@ class SearchIndex:
             issued=stored.get("issued", ""), year=stored.get("year") or None,
             url=stored.get("url", ""), score=score,
         )
+
+
+@contextmanager
+def _reading(state: _State) -> Iterator[None]:
+    """Read stored fields: a damaged file is the index's fault, said in one line."""
+    try:
+        yield
+    except READ_ERRORS as error:
+        raise IndexDamaged(state.generation.build.folder, f"its stored fields cannot be read "
+                           f"({type(error).__name__}: {error})") from error
 
 
 def _year_filter(request: SearchRequest, years: np.ndarray) -> np.ndarray:

@@ -13,7 +13,7 @@ import click
 
 from index.check import check_index
 from index.doctypes import DOC_TYPES
-from index.faults import IndexFault, IndexLocked, IndexMissing
+from index.faults import READ_ERRORS, IndexDamaged, IndexFault, IndexLocked, IndexMissing
 from index.layout import UNWRITABLE
 from index.store import (
     default_index_dir,
@@ -68,7 +68,7 @@ def ingest(paths: tuple[Path, ...], index_dir: Path | None, wait: float, max_byt
     records; folders recursively, with tracuu-metadata.json/.csv sidecars.
     """
     home = index_dir or default_index_dir()
-    with index_faults(), writing(home, wait, "ingest"):
+    with index_faults(home), writing(home, wait, "ingest"):
         ix = open_index(home, create=True)
         report = ingest_paths(list(paths), ix, prune=prune, max_bytes=max_bytes,
                               workers=workers, progress=sys.stderr.isatty() and not as_json)
@@ -87,7 +87,7 @@ def rebuild(paths: tuple[Path, ...], index_dir: Path | None, wait: float, max_by
     nothing is switched.
     """
     home = index_dir or default_index_dir()
-    with index_faults(), writing(home, wait, "rebuild"), staged_build(home) as (build, ix):
+    with index_faults(home), writing(home, wait, "rebuild"), staged_build(home) as (build, ix):
         report = ingest_paths(list(paths), ix, max_bytes=max_bytes, workers=workers,
                               progress=sys.stderr.isatty() and not as_json)
         switched = not report.failed or report.added > 0
@@ -121,7 +121,7 @@ def _print_report(report: IngestReport, as_json: bool) -> None:
 def check(index_dir: Path | None, repair: bool, wait: float) -> None:
     """Verify every segment and derived file of the index; say what to run if one is wrong."""
     home = index_dir or default_index_dir()
-    with index_faults():
+    with index_faults(home):
         if repair:
             with writing(home, wait, "check --repair"):
                 report = check_index(home, repair=True)
@@ -139,7 +139,7 @@ def check(index_dir: Path | None, repair: bool, wait: float) -> None:
 
 
 @contextmanager
-def index_faults() -> Iterator[None]:
+def index_faults(home: Path) -> Iterator[None]:
     """Turn an index fault into its one line and exit status (3 locked, 4 damaged or
     unwritable); an index that is missing exits 1 with what to run."""
     try:
@@ -156,7 +156,12 @@ def index_faults() -> Iterator[None]:
     except OSError as error:
         if error.errno not in UNWRITABLE:
             raise
-        click.echo(f"error: {unwritable(default_index_dir(), error).message}", err=True)
+        click.echo(f"error: {unwritable(home, error).message}", err=True)
+        sys.exit(4)
+    except READ_ERRORS as error:
+        # Raised by Whoosh reading a damaged file of the index (ids, sources).
+        what = f"a file cannot be read ({type(error).__name__}: {error})"
+        click.echo(f"error: {IndexDamaged(home, what).message}", err=True)
         sys.exit(4)
 
 
@@ -178,8 +183,9 @@ def search(query: str, types: tuple[str, ...], years: tuple[int, ...], sort: str
     try:
         request = SearchRequest(query=query, types=types, years=years, sort=sort or "",
                                 page=page, per_page=per_page, include_internal=internal)
-        with index_faults():
-            result = SearchIndex(index_dir or default_index_dir()).search(request)
+        home = index_dir or default_index_dir()
+        with index_faults(home):
+            result = SearchIndex(home).search(request)
     except SearchError as error:
         raise click.UsageError(error.message) from None
     if as_json:
