@@ -1,0 +1,80 @@
+"""Index identity: a build is never taken for another, whatever its generation numbers say."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from index import derived, layout
+from index.record import Document
+from index.schema import build_schema
+from index.store import open_index, prepare, write_documents
+from search import SearchIndex, SearchRequest
+
+
+def _documents(prefix: str, count: int, visibility: str = "public") -> list[dict[str, object]]:
+    return [prepare(Document(id=f"{prefix}-{n}", title=f"Nghị quyết {prefix} số {n}",
+                             body=f"Nội dung {prefix}.", doc_type="nghi-quyet",
+                             issued="2016-10-11", visibility=visibility), None)
+            for n in range(count)]
+
+
+def _everything(index: SearchIndex, staff: bool = False) -> list[str]:
+    result = index.search(SearchRequest(query="", per_page=100, include_internal=staff))
+    return sorted(hit.id for hit in result.hits)
+
+
+def test_a_new_index_with_the_same_generation_is_read_afresh(tmp_path: Path) -> None:
+    """rm -rf and a new index of internal documents: both at generation 1."""
+    home = tmp_path / "index"
+    write_documents(open_index(home, create=True), _documents("congkhai", 8))
+    index = SearchIndex(home)
+    assert len(_everything(index)) == 8
+    before = index.stats()
+    shutil.rmtree(home)
+    write_documents(open_index(home, create=True), _documents("noibo", 3, "internal"))
+    after = index.stats()
+    assert after["generation"] == before["generation"] and after["index"] != before["index"]
+    assert _everything(index) == [] and after["documents"] == 0
+    assert _everything(index, staff=True) == [f"noibo-{n}" for n in range(3)]
+    assert index.search(SearchRequest(query="congkhai")).total == 0
+
+
+def test_derived_files_of_another_build_are_not_trusted(tmp_path: Path) -> None:
+    """A copied build keeps its segments' names but not its id: its arrays are made again."""
+    home = tmp_path / "index"
+    write_documents(open_index(home, create=True), _documents("goc", 5))
+    original = layout.current_build(home)
+    assert original is not None
+    copy = layout.Build(home / layout.BUILDS / "copy", "copy")
+    shutil.copytree(original.folder, copy.folder)
+    (copy.folder / layout.IDENTITY).write_text(json.dumps({"index_id": "copy"}))
+    layout.switch_to(home, copy)
+    index = SearchIndex(home)
+    assert index.stats()["index"] == "copy"
+    assert _everything(index) == [f"goc-{n}" for n in range(5)]
+    for path in (copy.folder / "derived").iterdir():
+        data = path.read_bytes()
+        size = int.from_bytes(data[8:16], "little")  # after the 8-byte magic
+        assert json.loads(data[16:16 + size])["index_id"] == "copy"
+
+
+def test_an_index_made_before_builds_is_served_and_updated(tmp_path: Path) -> None:
+    """Whoosh's files directly in the folder: served, and ingest writes to it."""
+    home = tmp_path / "legacy"
+    home.mkdir()
+    ix = whoosh_index.create_in(str(home), build_schema())
+    writer = ix.writer()
+    for fields in _documents("cu", 4):
+        writer.add_document(**fields)
+    writer.commit()
+    assert not (home / "derived").exists()
+    index = SearchIndex(home)
+    assert _everything(index) == [f"cu-{n}" for n in range(4)]
+    assert any((home / "derived").iterdir())  # made from the segment, then mapped
+    write_documents(open_index(home), _documents("moi", 2))
+    assert len(_everything(index)) == 6
+    assert derived.file_for(home, "x").parent == home / "derived"
