@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -17,6 +18,9 @@ FIELDS = (
     "author", "refs", "url", "visibility", "category", "updater",
 )
 VISIBILITIES = ("public", "internal")
+# An id is a URL path (/documents/<id>): at most this many characters keep the
+# URL, percent-encoded, well inside what the web app reads.
+MAX_ID_LENGTH = 1000
 _STRING_FIELDS = ("id", "title", "body", "doc_type", "number", "issuer", "author", "url",
                   "visibility", "category", "updater")
 
@@ -66,6 +70,7 @@ class Document:
             values[name] = to_nfc(value).strip() if name != "body" else to_nfc(value)
         if not values.get("id"):
             raise RecordError("id", "missing or empty")
+        _check_id(values["id"])
         if not values.get("title") and not values.get("body", "").strip():
             raise RecordError("title", "a record needs a title or a body")
         doc_type = doc_type_slug(values.get("doc_type") or DEFAULT_DOC_TYPE)
@@ -91,6 +96,27 @@ class Document:
         """Return a hash of every field, to tell an unchanged document from a new version."""
         blob = json.dumps(self.to_record(), ensure_ascii=False, sort_keys=True)
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def _check_id(doc_id: str) -> None:
+    """Raise RecordError unless doc_id reaches its document as /documents/<id>.
+
+    Browsers and proxies resolve `.` and `..` segments and merge empty ones,
+    the router does not match a path with a newline, and a longer id would
+    make a URL past what the app reads: such an id leads to another page or none.
+    """
+    if len(doc_id) > MAX_ID_LENGTH:
+        raise RecordError("id", f"longer than {MAX_ID_LENGTH} characters")
+    bad = next((ch for ch in doc_id if unicodedata.category(ch) in ("Cc", "Cs")), None)
+    if bad is not None:
+        raise RecordError("id", f"control or surrogate character U+{ord(bad):04X} "
+                          f"in {doc_id!r}")
+    segments = doc_id.split("/")
+    if "" in segments:
+        raise RecordError("id", f"empty path segment (a leading, trailing or double '/') "
+                          f"in {doc_id!r}")
+    if any(segment in (".", "..") for segment in segments):
+        raise RecordError("id", f"'.' or '..' path segment in {doc_id!r}")
 
 
 def _issued_and_year(issued: Any, year: Any) -> tuple[str, int | None]:
