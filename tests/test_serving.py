@@ -10,7 +10,9 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.parse
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -154,6 +156,11 @@ def test_no_index_answers_503_until_one_is_built(tmp_path: Path, serve: Any) -> 
     for path in ("/api/v1/search?q=x", "/healthz", "/api/v1/documents/public-0-1"):
         status, body = get(server.base + path)
         assert status == 503 and body["error"]["code"] == "index_missing", (path, body)
+    with pytest.raises(urllib.error.HTTPError) as answer:
+        urllib.request.urlopen(server.base + "/?q=x", timeout=10)
+    page = answer.value.read().decode()
+    assert answer.value.code == 503 and answer.value.headers["Retry-After"] == "30"
+    assert "Tạm thời chưa tìm kiếm được" in page and "thử lại sau" in page
     tracuu("ingest", write_batch(tmp_path, 2, 3), "--index", index)
     status, body = search(server.base)
     assert (status, body["total"]) == (200, 3)

@@ -10,7 +10,7 @@ from flask import Flask, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from index.store import IndexMissing
+from index.faults import IndexFault, IndexMissing
 from search import DocumentNotFound, InvalidParameter, SearchError
 
 log = logging.getLogger(__name__)
@@ -21,6 +21,9 @@ log = logging.getLogger(__name__)
 # 18 KB percent-encoded, and even a 5,000-character one still gets the
 # search's own 400 rather than this 414.
 MAX_URL_BYTES = 64 * 1024
+# Seconds a client is asked to wait while no index can be served (a rebuild
+# under way, or a damaged index being rebuilt).
+RETRY_AFTER = "30"
 
 _HTTP_MESSAGES = {
     400: ("bad_request", "Yêu cầu không hợp lệ."),
@@ -66,7 +69,12 @@ class WebError(Exception):
         if isinstance(error, SearchError):
             return cls(400, error.code, error.message)
         if isinstance(error, IndexMissing):
-            return cls(503, "index_missing", "Chỉ mục tìm kiếm chưa được xây dựng.")
+            return cls(503, "index_missing", "Chỉ mục tìm kiếm chưa được xây dựng. "
+                       "Vui lòng thử lại sau ít phút.", [("Retry-After", RETRY_AFTER)])
+        if isinstance(error, IndexFault):
+            log.error("index not served: %s", error)
+            return cls(503, "index_unavailable", "Chỉ mục tìm kiếm tạm thời không phục vụ "
+                       "được. Vui lòng thử lại sau ít phút.", [("Retry-After", RETRY_AFTER)])
         if isinstance(error, HTTPException):
             web_error = cls.for_status(error.code or 500)
             if isinstance(error, MethodNotAllowed) and error.valid_methods:

@@ -9,15 +9,36 @@ from gunicorn.workers.sync import SyncWorker  # type: ignore[import-untyped]
 
 from web.errors import MAX_URL_BYTES, raw_json_answer
 
+# What gunicorn.conf.py takes from here (gunicorn reads a config module's names).
+__all__ = ["accesslog", "bind", "errorlog", "limit_request_field_size", "limit_request_fields",
+           "limit_request_line", "pre_fork", "preload_app", "worker_class", "workers",
+           "wsgi_app"]
+
 wsgi_app = "web:create_app()"
 bind = os.environ.get("TRACUU_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("TRACUU_WORKERS", "2"))
 accesslog = "-"
 errorlog = "-"
-# The app is created, and the index's postings read, before the workers are
-# forked: they share the arrays. Each worker opens its own searcher files.
+# The app is created, and the index opened, before the workers are forked:
+# they start with its arrays mapped. Each worker opens its own searcher files.
 preload_app = True
 os.environ.setdefault("TRACUU_PRELOAD", "1")
+
+
+def pre_fork(server: Any, worker: Any) -> None:
+    """Bring the master to the index's current generation before it forks a worker.
+
+    The master answers no request, so it would otherwise keep the arrays of the
+    generation it opened at start (and a build that a rebuild replaced) for
+    every worker it forks later, after a HUP or a worker's death.
+    """
+    index = server.app.wsgi().extensions.get("tracuu.index")
+    if index is None:
+        return
+    try:
+        index.open()
+    except Exception as error:  # no index yet, or a damaged one: workers answer 503
+        server.log.warning("index not opened before forking a worker: %s", error)
 # A 2,000-character Vietnamese query is up to 18 KB percent-encoded; gunicorn's
 # bounded request lines stop at 8190 bytes, so it is told to read any length
 # (0). The app answers a JSON 414 past web.errors.MAX_URL_BYTES, and the worker
