@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from whoosh import index as whoosh_index
 
 from index import derived, layout
@@ -57,9 +58,10 @@ def test_derived_files_of_another_build_are_not_trusted(tmp_path: Path) -> None:
     assert index.stats()["index"] == "copy"
     assert _everything(index) == [f"goc-{n}" for n in range(5)]
     for path in (copy.folder / "derived").iterdir():
-        data = path.read_bytes()
-        size = int.from_bytes(data[8:16], "little")  # after the 8-byte magic
-        assert json.loads(data[16:16 + size])["index_id"] == "copy"
+        # Written again for this build: it loads as the copy's, and no longer as the original's.
+        assert derived.load(path, "copy", path.stem, 5).doc_count == 5
+        with pytest.raises(ValueError, match="index_id"):
+            derived.load(path, original.index_id, path.stem, 5)
 
 
 def test_an_index_made_before_builds_is_served_and_updated(tmp_path: Path) -> None:
