@@ -25,9 +25,10 @@ import os
 import shutil
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import IO
 
@@ -144,22 +145,64 @@ class ReadersLock:
 
 
 def remove_unread_builds(home: Path) -> list[Path]:
-    """Remove every build that is not current and that no process reads; return them."""
+    """Remove every build that is not current and that no process reads; return them.
+
+    An index made before builds existed (Whoosh's files in home itself) goes
+    the same way once a build has replaced it.
+    """
     builds = home / BUILDS
     current = current_build(home)
     removed = []
     for folder in sorted(builds.iterdir()) if builds.is_dir() else []:
         if current is not None and folder == current.folder:
             continue
-        try:
-            with (folder / READERS_LOCK).open("ab") as lock:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                shutil.rmtree(folder)
-                removed.append(folder)
-        except BlockingIOError:
-            continue  # still served somewhere: its last reader, or the next writer, removes it
-        except FileNotFoundError:
-            continue
+        if _unread(folder, partial(shutil.rmtree, folder)):
+            removed.append(folder)
+    if current is not None and current.folder != home and \
+            whoosh_private.latest_generation(str(home)) >= 0:
+        if _unread(home, lambda: _remove_legacy_files(home)):
+            removed.append(home)
+    return removed
+
+
+def _unread(folder: Path, remove: Callable[[], None]) -> bool:
+    """Call remove() if no process holds the folder's readers' lock; tell whether it ran."""
+    try:
+        with (folder / READERS_LOCK).open("ab") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            remove()
+            return True
+    except BlockingIOError:
+        return False  # still served somewhere: its last reader, or the next writer, removes it
+    except OSError:
+        return False  # gone already, or read-only
+
+
+def _remove_legacy_files(home: Path) -> None:
+    """Remove what an index made before builds keeps in home: Whoosh's files
+    (tables of contents, segments, lock, temporary folder) and tracuu's."""
+    whoosh_prefixes = tuple(prefix.format(whoosh_private.INDEX_NAME)
+                            for prefix in ("_{}_", "{}_", "{}."))
+    for entry in home.iterdir():
+        name = entry.name
+        if name.startswith(whoosh_prefixes) or name in (IDENTITY, READERS_LOCK, "derived"):
+            if entry.is_dir():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+
+
+def remove_temporaries(home: Path) -> list[Path]:
+    """Remove the half-written pointer and identity files of writers that were killed;
+    return them. Only the holder of the writer lock may: another writer's are live."""
+    removed = []
+    for name in (POINTER, IDENTITY):
+        for path in home.glob(f".{name}.*.tmp"):
+            try:
+                path.unlink()
+                removed.append(path)
+            except OSError:
+                continue  # read-only, or gone already: the next writer tries again
     return removed
 
 

@@ -12,7 +12,7 @@ from whoosh import index as whoosh_index
 from index import derived, layout
 from index.record import Document
 from index.schema import build_schema
-from index.store import open_index, prepare, write_documents
+from index.store import open_index, prepare, publish, staged_build, write_documents
 from search import SearchIndex, SearchRequest
 
 
@@ -80,3 +80,10 @@ def test_an_index_made_before_builds_is_served_and_updated(tmp_path: Path) -> No
     write_documents(open_index(home), _documents("moi", 2))
     assert len(_everything(index)) == 6
     assert derived.file_for(home, "x").parent == home / "derived"
+    # A rebuild moves it into a build; its files go once the server no longer reads them.
+    with staged_build(home) as (build, ix):
+        write_documents(ix, _documents("xaylai", 3))
+        publish(home, build)
+        assert (home / "_MAIN_2.toc").exists()  # still read by the index above
+    assert _everything(index) == [f"xaylai-{n}" for n in range(3)]
+    assert sorted(path.name for path in home.iterdir()) == [layout.POINTER, layout.BUILDS]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint, Flask, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -56,7 +56,10 @@ def _link(toggle: tuple[str, str] | None = None, **changes: Any) -> str:
     if toggle is not None or any(name != "page" for name in changes):
         params.pop("page", None)
     query = {name: values for name, values in params.items() if values}
-    return url_for("pages.search", **query)  # type: ignore[arg-type]
+    # Encoded here rather than passed to url_for as keywords: a parameter
+    # named like one of url_for's own (endpoint, _anchor, _external) is the
+    # user's, not an instruction to url_for.
+    return url_for("pages.search") + ("?" + urlencode(query, doseq=True) if query else "")
 
 
 def register_filters(app: Flask) -> None:
