@@ -79,9 +79,9 @@ def test_the_limit_is_on_the_line_without_its_newline(tmp_path: Path) -> None:
 
 
 def test_other_files_are_still_limited_whole(tmp_path: Path) -> None:
-    (tmp_path / "tin.json").write_text(json.dumps([record(n) for n in range(100)]),
-                                       encoding="utf-8")
-    report = ingest_paths([tmp_path], open_index(tmp_path / "index", create=True),
+    source = tmp_path / "tin.json"
+    source.write_text(json.dumps([record(n) for n in range(100)]), encoding="utf-8")
+    report = ingest_paths([source], open_index(tmp_path / "index", create=True),
                           max_bytes=2000)
     [failure] = report.failed
     assert failure.reason.startswith("file too large") and "--max-bytes" in failure.reason
