@@ -189,7 +189,7 @@ def write_documents(ix: Any, documents: Iterable[dict[str, Any]],
             writer.cancel()
     except BaseException as error:
         if not writer.is_closed:
-            writer.cancel()
+            _abandon(writer)
         remove_orphans(build.folder)
         if isinstance(error, OSError) and error.errno in layout.UNWRITABLE:
             raise unwritable(build.folder, error) from None
@@ -198,6 +198,19 @@ def write_documents(ix: Any, documents: Iterable[dict[str, Any]],
         raise
     remove_orphans(build.folder)
     return summary
+
+
+def _abandon(writer: Any) -> None:
+    """Cancel a failed write, even when closing its files fails as well."""
+    try:
+        writer.cancel()
+    except OSError:
+        # A full disk refuses the segment's last bytes on close too: Whoosh's
+        # cancel then stops before letting go of its write lock, which would
+        # lock this process out of the index until it exits.
+        lock = getattr(writer, "writelock", None)
+        if lock is not None:
+            lock.release()
 
 
 class _Deriver:
