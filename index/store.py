@@ -63,6 +63,7 @@ def writing(home: Path, wait: float = 0.0, command: str = "ingest") -> Iterator[
     """Be the index's one writer: hold its lock (waiting up to ``wait`` seconds), after
     removing what killed writers left (unread old builds, orphan files)."""
     with layout.writer_lock(home, wait, command):
+        layout.remove_temporaries(home)
         layout.remove_unread_builds(home)
         build = layout.current_build(home)
         if build is not None and build.folder.is_dir():
