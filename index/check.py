@@ -91,6 +91,9 @@ def _check_segment(build: layout.Build, schema: Any, segment: Any,
         mapped = derived.load(path, build.index_id, name, count)
         different = [key for key, array in arrays.items()
                      if key not in mapped.arrays or not np.array_equal(mapped.arrays[key], array)]
+        made = derived.in_memory(header, arrays)
+        different += [key for key in ("field_totals", "type_names", "issued_names")
+                      if getattr(mapped, key) != getattr(made, key)]
         problem = f"derived file {path.name} differs from its segment in {', '.join(different)}" \
             if different else ""
     except FileNotFoundError:

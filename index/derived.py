@@ -9,9 +9,11 @@ read-only, so the page cache holds the one copy all of them share, and a
 new segment's arrays exist as soon as it is committed.
 
 A derived file names the index, segment and document count it was made
-from, and carries a CRC-32 of its arrays. One that is missing, names
-anything else or fails its checksum is never trusted: it is made again from
-the Whoosh segment.
+from, and carries its own size and a CRC-32 of every byte after the first
+few (the header, which holds BM25's field totals and the facets' names, as
+well as the arrays). One that is missing, truncated, names anything else or
+fails its checksum is never trusted: it is made again from the Whoosh
+segment.
 """
 
 from __future__ import annotations
@@ -32,11 +34,15 @@ import numpy as np
 from index import whoosh_private
 from index.faults import IndexDamaged
 
-FORMAT = 1
-MAGIC = b"TRACUUD1"
+FORMAT = 2
+MAGIC = b"TRACUUD2"
 SUFFIX = ".arrays"
 _ALIGN = 64
-_HEADER = struct.Struct("<8sQ")
+# The magic and the CRC-32 of every byte after them, from the sizes on.
+_SEAL = struct.Struct("<8sI")
+# The header's length and the whole file's.
+_SIZES = struct.Struct("<QQ")
+_PREFIX = _SEAL.size + _SIZES.size
 # Columns read for filters, facets and sorting; visibility must be there.
 COLUMNS = ("year", "doc_type", "issued", "visibility")
 
@@ -187,26 +193,33 @@ def write(path: Path, index_id: str, header: dict[str, Any],
         layout[name] = {"dtype": array.dtype.str, "shape": list(array.shape),
                         "offset": offset, "nbytes": int(array.nbytes)}
         offset = _aligned(offset + array.nbytes)
-    crc = 0
-    for array in arrays.values():
-        crc = zlib.crc32(np.ascontiguousarray(array).data, crc)
-    full = {**header, "index_id": index_id, "arrays": layout, "crc32": crc}
+    full = {**header, "index_id": index_id, "arrays": layout}
     encoded = json.dumps(full, ensure_ascii=False).encode()
-    data_start = _aligned(_HEADER.size + len(encoded))
+    data_start = _aligned(_PREFIX + len(encoded))
     temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     path.parent.mkdir(exist_ok=True)
     try:
         with temporary.open("wb") as out:
-            out.write(_HEADER.pack(MAGIC, len(encoded)))
-            out.write(encoded)
-            for name, array in arrays.items():
-                out.seek(data_start + layout[name]["offset"])
-                out.write(np.ascontiguousarray(array).data)
-            out.truncate(data_start + offset)
+            out.write(bytes(_SEAL.size))  # the checksum, once known
+            crc = _written(out, _SIZES.pack(len(encoded), data_start + offset), 0)
+            crc = _written(out, encoded, crc)
+            crc = _written(out, bytes(data_start - _PREFIX - len(encoded)), crc)
+            for array in arrays.values():
+                data = np.ascontiguousarray(array).data
+                crc = _written(out, data, crc)
+                crc = _written(out, bytes(_aligned(data.nbytes) - data.nbytes), crc)
+            out.seek(0)
+            out.write(_SEAL.pack(MAGIC, crc))
         os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+def _written(out: Any, data: Any, crc: int) -> int:
+    """Write data; return the running CRC-32 with it."""
+    out.write(data)
+    return zlib.crc32(data, crc)
 
 
 def _aligned(offset: int) -> int:
@@ -217,14 +230,18 @@ def load(path: Path, index_id: str, segment_id: str, doc_count: int) -> SegmentA
     """Map a derived file and check it; raise ValueError if it cannot be trusted."""
     with path.open("rb") as file:
         size = os.fstat(file.fileno()).st_size
-        if size < _HEADER.size:
+        if size < _PREFIX:
             raise ValueError(f"{path.name} is truncated")
         mapped = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
-    magic, header_size = _HEADER.unpack_from(mapped)
-    if magic != MAGIC or _HEADER.size + header_size > size:
-        raise ValueError(f"{path.name} is not a tracuu derived file")
+    magic, crc = _SEAL.unpack_from(mapped)
+    header_size, written = _SIZES.unpack_from(mapped, _SEAL.size)
+    if magic != MAGIC:
+        raise ValueError(f"{path.name} is not a tracuu derived file of format {FORMAT}")
+    if zlib.crc32(memoryview(mapped)[_SEAL.size:]) != crc:
+        raise ValueError(f"{path.name} is truncated" if size < written else
+                         f"{path.name} fails its checksum")
     try:
-        header = json.loads(bytes(mapped[_HEADER.size:_HEADER.size + header_size]))
+        header = json.loads(bytes(mapped[_PREFIX:_PREFIX + header_size]))
     except ValueError:
         raise ValueError(f"{path.name} has an unreadable header") from None
     expected = {"format": FORMAT, "whoosh": whoosh_private.WHOOSH_VERSION,
@@ -233,19 +250,13 @@ def load(path: Path, index_id: str, segment_id: str, doc_count: int) -> SegmentA
         if header.get(name) != value:
             raise ValueError(f"{path.name} was made for {name} {header.get(name)!r}, "
                              f"not {value!r}")
-    data_start = _aligned(_HEADER.size + header_size)
+    data_start = _aligned(_PREFIX + header_size)
     arrays: dict[str, np.ndarray] = {}
-    crc = 0
     for name, spec in header["arrays"].items():
-        start = data_start + spec["offset"]
-        if start + spec["nbytes"] > size:
-            raise ValueError(f"{path.name} is truncated")
         array = np.frombuffer(mapped, dtype=np.dtype(spec["dtype"]),
-                              count=int(np.prod(spec["shape"])), offset=start)
+                              count=int(np.prod(spec["shape"])),
+                              offset=data_start + spec["offset"])
         arrays[name] = array.reshape(spec["shape"])
-        crc = zlib.crc32(memoryview(mapped)[start:start + spec["nbytes"]], crc)
-    if crc != header["crc32"]:
-        raise ValueError(f"{path.name} fails its checksum")
     return _arrays(header, arrays, size)
 
 
