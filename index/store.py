@@ -190,28 +190,16 @@ def write_documents(ix: Any, documents: Iterable[dict[str, Any]],
             writer.cancel()
     except BaseException as error:
         if not writer.is_closed:
-            _abandon(writer)
+            whoosh_private.abandon(writer)
         remove_orphans(build.folder)
         if isinstance(error, OSError) and error.errno in layout.UNWRITABLE:
             raise unwritable(build.folder, error) from None
         if isinstance(error, whoosh_private.WriterProcessFailed):
-            raise IndexUnwritable(build.folder, str(error)) from None
+            why = layout.UNWRITABLE.get(error.errno or 0, str(error))
+            raise IndexUnwritable(build.folder, why) from None
         raise
     remove_orphans(build.folder)
     return summary
-
-
-def _abandon(writer: Any) -> None:
-    """Cancel a failed write, even when closing its files fails as well."""
-    try:
-        writer.cancel()
-    except OSError:
-        # A full disk refuses the segment's last bytes on close too: Whoosh's
-        # cancel then stops before letting go of its write lock, which would
-        # lock this process out of the index until it exits.
-        lock = getattr(writer, "writelock", None)
-        if lock is not None:
-            lock.release()
 
 
 class _Deriver:

@@ -10,15 +10,20 @@ format wrongly.
 from __future__ import annotations
 
 import importlib.metadata
+import io
+import multiprocessing
 import os
 import queue
+import sys
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from pickle import loads
 from typing import Any
 
 import numpy as np
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.filedb.filestore import FileStorage
+from whoosh.filedb.structfile import StructFile
 from whoosh.formats import Positions
 from whoosh.index import TOC, FileIndex
 from whoosh.index import EmptyIndexError as EmptyIndexError
@@ -52,9 +57,29 @@ def latest_generation(path: str) -> int:
 def read_toc(path: str, generation: int | None = None) -> Any:
     """Read a table of contents (the newest by default): schema, segments, generation.
 
-    Raises EmptyIndexError when the folder holds none.
+    Raises EmptyIndexError when the folder holds none. The file is read whole
+    first: Whoosh leaves it open when its content cannot be read.
     """
-    return TOC.read(FileStorage(path), INDEX_NAME, gen=generation)
+    if generation is None:
+        generation = latest_generation(path)
+        if generation < 0:
+            raise EmptyIndexError(f"no table of contents in {path}")
+    name = TOC._filename(INDEX_NAME, generation)
+    data = (Path(path) / name).read_bytes()
+    return TOC.read(_OneFile(name, data), INDEX_NAME, gen=generation)
+
+
+class _OneFile:
+    """A storage of one file already read, as TOC.read opens it."""
+
+    def __init__(self, name: str, data: bytes) -> None:
+        self._name = name
+        self._data = data
+
+    def open_file(self, name: str, **kwargs: Any) -> Any:
+        if name != self._name:
+            raise FileNotFoundError(name)
+        return StructFile(io.BytesIO(self._data), name=name)
 
 
 def open_reader(path: str, toc: Any) -> Any:
@@ -192,7 +217,12 @@ BeforeToc = Callable[[Any, list[Any]], None]
 
 
 class WriterProcessFailed(RuntimeError):
-    """A writer process died before handing back its segment."""
+    """A writer process died before handing back its segment (errno: why it could not
+    write, when that was the reason)."""
+
+    def __init__(self, message: str, errno: int | None = None) -> None:
+        super().__init__(message)
+        self.errno = errno
 
 
 class SerialWriter(SegmentWriter):
@@ -213,10 +243,20 @@ class _Task(SubWriterTask):
     def __init__(self, *args: Any) -> None:
         super().__init__(*args)
         self._parent = os.getpid()
+        # Shared memory the child writes: why it could not write, for the parent to say.
+        self.errno = multiprocessing.RawValue("i", 0)
 
     def run(self) -> None:
         die_with_parent(self._parent)
-        super().run()
+        try:
+            super().run()
+        except OSError as error:  # a full disk, a read-only folder: the parent says which
+            self.errno.value = error.errno or 0
+            sys.exit(1)
+        except Exception as error:
+            print(f"an index writer process failed: {type(error).__name__}: {error}",
+                  file=sys.stderr)
+            sys.exit(1)
 
 
 class ParallelWriter(MpWriter):
@@ -271,11 +311,11 @@ class ParallelWriter(MpWriter):
             except queue.Empty:
                 dead = [task for task in self.tasks if not task.is_alive()]
                 if len(dead) > len(results) or any(task.exitcode for task in dead):
-                    raise WriterProcessFailed(_failure(self.tasks)) from None
+                    raise _failure(self.tasks) from None
         for task in self.tasks:
             task.join()
         if any(task.exitcode for task in self.tasks):
-            raise WriterProcessFailed(_failure(self.tasks))
+            raise _failure(self.tasks)
         segments += [segment for _, _, segment in results]
         if self._added:
             segments.append(self._finalize_segment())
@@ -285,9 +325,24 @@ class ParallelWriter(MpWriter):
         self._finish()
 
 
-def _failure(tasks: list[Any]) -> str:
+def _failure(tasks: list[Any]) -> WriterProcessFailed:
     codes = ", ".join(str(task.exitcode) for task in tasks)
-    return f"an index writer process failed (exit codes: {codes}); nothing was committed"
+    errno = next((task.errno.value for task in tasks if task.errno.value), None)
+    return WriterProcessFailed(f"an index writer process failed (exit codes: {codes}); "
+                               f"nothing was committed", errno)
+
+
+def abandon(writer: Any) -> None:
+    """Cancel a failed write, even when closing its files fails as well."""
+    try:
+        writer.cancel()
+    except OSError:
+        # A full disk refuses the segment's last bytes on close too: Whoosh's
+        # cancel then stops before letting go of its write lock, which would
+        # lock this process out of the index until it exits.
+        lock = getattr(writer, "writelock", None)
+        if lock is not None:
+            lock.release()
 
 
 def writer(ix: Any, processes: int, before_toc: BeforeToc) -> Any:

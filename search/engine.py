@@ -113,6 +113,8 @@ class SearchIndex:
                 self._drop()
                 raise IndexMissing(self.path)
             try:
+                if not build.folder.is_dir():
+                    raise FileNotFoundError(build.folder)
                 identity = (build.index_id, whoosh_private.latest_generation(str(build.folder)))
             except OSError:
                 self._drop()
@@ -198,8 +200,8 @@ class SearchIndex:
                     leaf.stored_fields(0)
         except Exception as error:
             readers.release()
-            raise IndexDamaged(generation.build.folder, f"its stored fields cannot be read "
-                               f"({type(error).__name__}: {error})") from error
+            raise IndexDamaged(generation.build.folder, f"a segment's terms or stored fields "
+                               f"cannot be read ({type(error).__name__}: {error})") from error
         return _State(generation, Searcher(reader), readers)
 
     def _drop(self) -> None:

@@ -567,10 +567,6 @@ def test_a_writer_process_refused_a_write_says_why(home: Path, tmp_path: Path) -
     run = tracuu("ingest", source, "--index", home, "--workers", "2",
                  preexec_fn=_file_size_limit(560_000))
     assert run.status == 4 and listing(home) == before, run
-    if "Traceback" in run.stderr and "an index writer process failed" in run.stderr:
-        pytest.xfail("a writer process (index.whoosh_private._Task) that cannot write prints "
-                     "its traceback, and the parent says only its exit code: _Task.run "
-                     "needs to hand the OSError's errno back")
     assert run.error() == f"error: cannot write the index in {home}: the file size limit " \
                           f"is reached; the previous index is unchanged"
 
