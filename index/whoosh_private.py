@@ -25,11 +25,11 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
 from whoosh.formats import Positions
-from whoosh.index import TOC, FileIndex
+from whoosh.index import TOC
 from whoosh.index import EmptyIndexError as EmptyIndexError
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.multiproc import MpWriter, SubWriterTask
-from whoosh.reading import SegmentReader, TermNotFound
+from whoosh.reading import EmptyReader, MultiReader, SegmentReader, TermNotFound
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
@@ -83,9 +83,25 @@ class _OneFile:
 
 
 def open_reader(path: str, toc: Any) -> Any:
-    """Return a Whoosh reader over exactly the segments of one table of contents."""
+    """Return a Whoosh reader over exactly the segments of one table of contents, with
+    every file it reads opened now (what fails to open closes what did)."""
     storage = FileStorage(path)
-    return FileIndex._reader(storage, toc.schema, list(toc.segments), toc.generation)
+    opened: list[Any] = []
+    try:
+        for segment in toc.segments:
+            leaf = SegmentReader(storage, toc.schema, segment, generation=toc.generation)
+            opened.append(leaf)
+            # Whoosh opens a segment's stored fields on first use; open them now,
+            # before a later commit can merge the segment away and delete them.
+            if leaf.doc_count_all():
+                leaf.stored_fields(0)
+    except BaseException:
+        for leaf in opened:
+            leaf.close()
+        raise
+    if not opened:
+        return EmptyReader(toc.schema)
+    return opened[0] if len(opened) == 1 else MultiReader(opened, generation=toc.generation)
 
 
 def open_segment(path: str, schema: Any, segment: Any) -> Any:

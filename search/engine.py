@@ -130,7 +130,7 @@ class SearchIndex:
                     return state
                 raise self._failed[1]
             try:
-                generation = self._open(build)
+                fresh = self._attach(self._open(build))
             except IndexFault as error:
                 self._failed = (identity, error)
                 if state is None:
@@ -140,13 +140,13 @@ class SearchIndex:
                             error)
                 return state
             self._failed = None
-            self._state = self._attach(generation)
+            self._state = fresh
             if state is not None and state.pid == os.getpid():
                 state.close()
-            self._forget_segments(generation)
+            self._forget_segments(fresh.generation)
             if state is not None and state.generation.build != build:
                 layout.remove_unread_builds(self.path)
-            return self._state
+            return fresh
 
     def _open(self, build: Build) -> _Generation:
         """Read the newest generation of a build: its TOC, segments' arrays and columns."""
@@ -193,11 +193,6 @@ class SearchIndex:
         readers = ReadersLock(generation.build)
         try:
             reader = whoosh_private.open_reader(str(generation.build.folder), generation.toc)
-            for leaf, _ in reader.leaf_readers():
-                # Whoosh opens a segment's stored fields on first use; open them now,
-                # before a later commit can merge the segment away and delete them.
-                if leaf.doc_count_all():
-                    leaf.stored_fields(0)
         except Exception as error:
             readers.release()
             raise IndexDamaged(generation.build.folder, f"a segment's terms or stored fields "

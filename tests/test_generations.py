@@ -10,6 +10,7 @@ import pytest
 from whoosh import index as whoosh_index
 
 from index import derived, layout
+from index.faults import IndexDamaged
 from index.record import Document
 from index.schema import build_schema
 from index.store import open_index, prepare, publish, staged_build, write_documents
@@ -87,3 +88,19 @@ def test_an_index_made_before_builds_is_served_and_updated(tmp_path: Path) -> No
         assert (home / "_MAIN_2.toc").exists()  # still read by the index above
     assert _everything(index) == [f"xaylai-{n}" for n in range(3)]
     assert sorted(path.name for path in home.iterdir()) == [layout.POINTER, layout.BUILDS]
+
+
+def test_a_new_generation_whose_stored_fields_fail_is_not_served(tmp_path: Path) -> None:
+    home = tmp_path / "index"
+    write_documents(open_index(home, create=True), _documents("truoc", 4))
+    index = SearchIndex(home)
+    before = _everything(index)
+    build = layout.current_build(home)
+    assert build is not None
+    old = set(build.folder.glob("*._stored.col"))
+    write_documents(open_index(home), _documents("sau", 2))
+    (new,) = set(build.folder.glob("*._stored.col")) - old
+    new.write_bytes(new.read_bytes()[:3])
+    assert _everything(index) == before  # the last good generation
+    with pytest.raises(IndexDamaged, match="stored fields"):
+        SearchIndex(home).stats()  # nothing good to fall back on
