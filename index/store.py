@@ -76,9 +76,13 @@ def staged_build(home: Path, segment: bool = SEGMENT_WORDS) -> Iterator[tuple[Bu
     """Yield a new, empty build beside the served one and its Whoosh index; unless
     publish() switched to it by the end of the block, it is removed."""
     build = create_build(home, segment)
+    # Held as a reader's: a server that follows an earlier switch meanwhile
+    # removes the builds nobody reads, and this one is not current yet.
+    holding = layout.ReadersLock(build)
     try:
         yield build, _open(build)
     finally:
+        holding.release()
         if layout.current_build(home) != build:
             shutil.rmtree(build.folder, ignore_errors=True)
 

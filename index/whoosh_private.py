@@ -27,7 +27,6 @@ from whoosh.filedb.structfile import StructFile
 from whoosh.formats import Positions
 from whoosh.index import TOC
 from whoosh.index import EmptyIndexError as EmptyIndexError
-from whoosh.matching.wrappers import FilterMatcher
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.reading import EmptyReader, MultiReader, SegmentReader, TermNotFound
 from whoosh.util.numeric import byte_to_length
@@ -195,14 +194,19 @@ def position_keys(docs: np.ndarray, counts: np.ndarray, deltas: np.ndarray) -> n
 
 
 def _postings_matcher(leaf: Any, field: str, text: bytes) -> Any | None:
+    """Return the matcher of every posting of a term in a segment, deleted ones included.
+
+    Not leaf.postings(): it wraps the matcher in a filter of the deleted
+    documents, which has already stepped the inner matcher past those that
+    come first. Deletions are masked from the table of contents instead, and
+    BM25's document frequency counts deleted postings, as Whoosh's does.
+    """
+    if field not in leaf.schema:
+        return None
     try:
-        matcher = leaf.postings(field, text)
+        return leaf._terms.matcher(field, text, leaf.schema[field].format)
     except (TermNotFound, KeyError):
         return None
-    # Deleted documents are masked out from the table of contents, not here.
-    while isinstance(matcher, FilterMatcher):
-        matcher = matcher.child
-    return matcher
 
 
 def segment_terms(leaf: Any) -> Iterator[tuple[str, bytes]]:

@@ -104,3 +104,20 @@ def test_a_new_generation_whose_stored_fields_fail_is_not_served(tmp_path: Path)
     assert _everything(index) == before  # the last good generation
     with pytest.raises(IndexDamaged, match="stored fields"):
         SearchIndex(home).stats()  # nothing good to fall back on
+
+
+def test_a_server_following_one_rebuild_leaves_the_next_one_alone(tmp_path: Path) -> None:
+    """The reader's switch removes builds nobody reads; the one being filled is not one."""
+    home = tmp_path / "index"
+    write_documents(open_index(home, create=True), _documents("a", 2))
+    index = SearchIndex(home)
+    assert _everything(index) == ["a-0", "a-1"]
+    with staged_build(home) as (build, ix):
+        write_documents(ix, _documents("b", 1))
+        publish(home, build)
+    with staged_build(home) as (build, ix):
+        assert _everything(index) == ["b-0"]  # follows the first rebuild meanwhile
+        write_documents(ix, _documents("c", 1))
+        publish(home, build)
+    assert _everything(index) == ["c-0"]
+    assert [path.name for path in (home / layout.BUILDS).iterdir()] == [build.index_id]
