@@ -246,7 +246,7 @@ def remove_orphans(folder: Path) -> list[str]:
     except Exception:  # no readable TOC: nothing can be told apart from orphans
         return []
     live = {whoosh_private.segment_name(segment) for segment in toc.segments}
-    live_ids = {segment.segment_id() for segment in toc.segments}
+    newest = whoosh_private.toc_name(toc.generation)
     pattern = whoosh_private.segment_pattern()
     removed: list[str] = []
     entries = [*folder.iterdir(), *((folder / "derived").iterdir()
@@ -257,7 +257,9 @@ def remove_orphans(folder: Path) -> list[str]:
         orphan = (
             (entry.parent == folder and matched is not None and matched.group(1) not in live)
             or name.endswith(".tmp") or ".toc." in name
-            or (entry.suffix == derived.SUFFIX and entry.stem not in live_ids)
+            # An older TOC, left by a writer killed between its commit and the clean-up.
+            or (name.endswith(".toc") and name.startswith("_") and name != newest)
+            or (entry.suffix == derived.SUFFIX and entry.stem not in live)
         )
         if not orphan:
             continue

@@ -63,7 +63,7 @@ def read_toc(path: str, generation: int | None = None) -> Any:
         generation = latest_generation(path)
         if generation < 0:
             raise EmptyIndexError(f"no table of contents in {path}")
-    name = TOC._filename(INDEX_NAME, generation)
+    name = toc_name(generation)
     data = (Path(path) / name).read_bytes()
     return TOC.read(_OneFile(name, data), INDEX_NAME, gen=generation)
 
@@ -218,6 +218,11 @@ def segment_terms(leaf: Any) -> Iterator[tuple[str, bytes]]:
 def segment_pattern() -> Any:
     """Return the pattern of the names of segment files (group 1: the segment's name)."""
     return TOC._segment_pattern(INDEX_NAME)
+
+
+def toc_name(generation: int) -> str:
+    """Return the file name of a generation's table of contents."""
+    return str(TOC._filename(INDEX_NAME, generation))
 
 
 def segment_name(segment: Any) -> str:

@@ -278,6 +278,7 @@ def test_the_next_writer_removes_what_a_killed_run_left(home: Path) -> None:
         folder / "MAIN_xxxxxxxxxxxxxxxx._stored.col",
         folder / "MAIN.tmp" / "a1b2c3.doclist",  # Whoosh's temporary folder
         folder / f"_MAIN_{toc.generation + 1}.toc.1764620000.25",  # a TOC being written
+        folder / f"_MAIN_{toc.generation - 1}.toc",  # killed between a commit and its clean-up
         folder / "derived" / "MAIN_zzzzzzzzzzzzzzzz.arrays",  # of a segment that is gone
         folder / "derived" / f"{segment.segment_id()}.arrays.4242.tmp",
         folder / f".{layout.IDENTITY}.4242.tmp",
