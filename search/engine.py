@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -132,7 +133,7 @@ class SearchIndex:
             try:
                 fresh = self._attach(self._open(build))
             except IndexFault as error:
-                self._failed = (identity, error)
+                self._failed = (identity, _without_frames(error))
                 if state is None:
                     raise
                 log.warning("still serving generation %s of %s: %s",
@@ -298,6 +299,17 @@ class SearchIndex:
             issued=stored.get("issued", ""), year=stored.get("year") or None,
             url=stored.get("url", ""), score=score,
         )
+
+
+def _without_frames(error: IndexFault) -> IndexFault:
+    """Let a kept exception hold no frame's variables: they hold the index (and its files)
+    in a cycle that only the collector would break, at any later moment."""
+    error.__traceback__ = None
+    chained = error.__cause__ or error.__context__
+    while chained is not None:
+        traceback.clear_frames(chained.__traceback__)
+        chained = chained.__cause__ or chained.__context__
+    return error
 
 
 @contextmanager

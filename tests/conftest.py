@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -48,10 +48,29 @@ def searcher(index_dir: Path) -> Iterator[SearchIndex]:
 
 
 @pytest.fixture()
-def app(index_dir: Path) -> Flask:
+def make_app() -> Iterator[Callable[[Path], Flask]]:
+    """Return a function that creates the app on an index folder; close their files after.
+
+    Flask apps hold reference cycles: one dropped at the end of a test is
+    collected whenever the collector runs, and its index's files would then
+    be closed (and reported as unclosed) in some later test.
+    """
     from web import create_app
 
-    return create_app({"TESTING": True, "INDEX_DIR": str(index_dir)})
+    made: list[Flask] = []
+
+    def make(index: Path) -> Flask:
+        made.append(create_app({"TESTING": True, "INDEX_DIR": str(index)}))
+        return made[-1]
+
+    yield make
+    for app in made:
+        app.extensions["tracuu.index"].close()
+
+
+@pytest.fixture()
+def app(index_dir: Path, make_app: Callable[[Path], Flask]) -> Flask:
+    return make_app(index_dir)
 
 
 @pytest.fixture()

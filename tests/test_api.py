@@ -106,10 +106,8 @@ def test_healthz(client: FlaskClient, sample_documents: list[Document]) -> None:
     assert body["generation"] >= 1
 
 
-def test_missing_index_answers_503(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from web import create_app
-
-    client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "none")}).test_client()
+def test_missing_index_answers_503(tmp_path, make_app) -> None:  # type: ignore[no-untyped-def]
+    client = make_app(tmp_path / "none").test_client()
     response = client.get("/api/v1/search?q=a")
     assert response.status_code == 503
     assert response.get_json()["error"]["code"] == "index_missing"

@@ -11,11 +11,12 @@ import subprocess
 import sys
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from lxml import html
 
@@ -23,7 +24,6 @@ from index.store import open_index
 from ingest.pipeline import IngestReport, ingest_paths
 from tests.conftest import PROJECT
 from tests.test_server import free_port, get, wait_healthy
-from web import create_app
 from web.errors import MAX_URL_BYTES
 
 VIETNAMESE = "ế"  # three bytes in UTF-8, nine characters percent-encoded
@@ -172,7 +172,8 @@ ODD_IDS = ["a b", "a?b", "a#b", "100%", "a%2Fb", "a+b", "a&b=c", "a;b", "ô:ê",
            "Nghị quyết số 22-NQ/TW", "2016/ke-hoach", "a.b/..c/d."]
 
 
-def _ingest(tmp_path: Path, ids: list[str]) -> tuple[IngestReport, FlaskClient]:
+def _ingest(tmp_path: Path, ids: list[str], make_app: Callable[[Path], Flask]
+            ) -> tuple[IngestReport, FlaskClient]:
     records = [{"id": doc_id, "title": f"Văn bản {n}", "body": "Nội dung kiểm tra đường dẫn."}
                for n, doc_id in enumerate(ids)]
     source = tmp_path / "records.jsonl"
@@ -180,13 +181,13 @@ def _ingest(tmp_path: Path, ids: list[str]) -> tuple[IngestReport, FlaskClient]:
     source.write_text("".join(json.dumps(record) + "\n" for record in records),
                       encoding="utf-8")
     report = ingest_paths([source], open_index(tmp_path / "index", create=True))
-    app = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "index")})
-    return report, app.test_client()
+    return report, make_app(tmp_path / "index").test_client()
 
 
 @pytest.mark.parametrize("doc_id", BAD_IDS)
-def test_an_id_without_a_url_fails_ingest_with_one_line(tmp_path: Path, doc_id: str) -> None:
-    report, _ = _ingest(tmp_path, ["tot", doc_id])
+def test_an_id_without_a_url_fails_ingest_with_one_line(
+        tmp_path: Path, doc_id: str, make_app: Callable[[Path], Flask]) -> None:
+    report, _ = _ingest(tmp_path, ["tot", doc_id], make_app)
     assert len(report.failed) == 1 and report.added == 1
     failure = report.failed[0]
     assert failure.source.endswith("records.jsonl:2") and "field 'id'" in failure.reason
@@ -203,8 +204,9 @@ def test_an_id_from_a_file_name_without_a_url_fails_ingest(tmp_path: Path) -> No
     assert "xuong" in report.failed[0].source and "field 'id'" in report.failed[0].reason
 
 
-def test_every_id_ingest_takes_is_reached_by_its_link(tmp_path: Path) -> None:
-    report, client = _ingest(tmp_path, ODD_IDS + BAD_IDS)
+def test_every_id_ingest_takes_is_reached_by_its_link(
+        tmp_path: Path, make_app: Callable[[Path], Flask]) -> None:
+    report, client = _ingest(tmp_path, ODD_IDS + BAD_IDS, make_app)
     page = client.get("/?per_page=100")
     links = html.fromstring(page.data).xpath("//ol[@class='hits']//h3/a/@href")
     assert len(links) == report.added >= len(ODD_IDS)

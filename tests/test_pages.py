@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 
+from flask import Flask
 from flask.testing import FlaskClient
 from lxml import html
 
@@ -13,7 +15,6 @@ from index.record import Document
 from index.store import open_index
 from ingest.pipeline import ingest_paths
 from tests.helpers import public
-from web import create_app
 
 
 def page(client: FlaskClient, url: str, status: int = 200) -> html.HtmlElement:
@@ -87,14 +88,15 @@ def test_bad_parameter_and_unknown_document_pages(client: FlaskClient,
     assert "Không tìm thấy" in page(client, "/khong-co", status=404).text_content()
 
 
-def test_every_character_of_a_document_is_escaped(tmp_path: Path) -> None:
+def test_every_character_of_a_document_is_escaped(tmp_path: Path,
+                                                  make_app: Callable[[Path], Flask]) -> None:
     attack = "<script>alert(1)</script> \"><img src=x onerror=alert(2)> & <b>đậm</b>"
     record = {"id": "xss", "title": f"Tiêu đề {attack}", "body": f"Nội dung {attack} nghị quyết",
               "issuer": attack, "url": "javascript:alert(3)", "refs": [attack]}
     source = tmp_path / "x.jsonl"
     source.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
     ingest_paths([source], open_index(tmp_path / "index", create=True))
-    client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "index")}).test_client()
+    client = make_app(tmp_path / "index").test_client()
     for url in ("/?q=nghi+quyet", "/?q=alert", "/documents/xss"):
         body = client.get(url).get_data(as_text=True)
         assert "<script>" not in body and "<img" not in body and "<b>" not in body, url
