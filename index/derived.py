@@ -43,8 +43,6 @@ _SEAL = struct.Struct("<8sI")
 # The header's length and the whole file's.
 _SIZES = struct.Struct("<QQ")
 _PREFIX = _SEAL.size + _SIZES.size
-# Columns read for filters, facets and sorting; visibility must be there.
-COLUMNS = ("year", "doc_type", "issued", "visibility")
 
 
 def key_of(field: str, text: bytes) -> bytes:
@@ -279,9 +277,18 @@ def file_for(folder: Path, segment_id: str) -> Path:
     return folder / "derived" / f"{segment_id}{SUFFIX}"
 
 
+def made(folder: Path, schema: Any, segment: Any, fields: Iterable[str],
+         position_fields: Iterable[str]) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    """Read a segment of the Whoosh index in folder into derived arrays: (header, arrays)."""
+    leaf = whoosh_private.open_segment(str(folder), schema, segment)
+    try:
+        return derive(leaf, fields, position_fields)
+    finally:
+        leaf.close()
+
+
 def ensure(folder: Path, index_id: str, schema: Any, segment: Any,
-           fields: Iterable[str], position_fields: Iterable[str], *,
-           writable: bool = True) -> SegmentArrays:
+           fields: Iterable[str], position_fields: Iterable[str]) -> SegmentArrays:
     """Return a segment's derived arrays: mapped from its file if that can be trusted,
     else made from the Whoosh segment (and written, when the folder can be)."""
     path = file_for(folder, segment.segment_id())
@@ -290,18 +297,13 @@ def ensure(folder: Path, index_id: str, schema: Any, segment: Any,
     except (OSError, ValueError, KeyError, TypeError):
         pass  # missing or not to be trusted: made again below
     try:
-        leaf = whoosh_private.open_segment(str(folder), schema, segment)
-        try:
-            header, arrays = derive(leaf, fields, position_fields)
-        finally:
-            leaf.close()
+        header, arrays = made(folder, schema, segment, fields, position_fields)
     except Exception as error:  # Whoosh raises many kinds on a damaged segment
         raise IndexDamaged(folder, f"segment {segment.segment_id()} cannot be read "
                            f"({type(error).__name__}: {error})") from error
-    if writable:
-        try:
-            write(path, index_id, header, arrays)
-            return load(path, index_id, segment.segment_id(), segment.doc_count_all())
-        except OSError:
-            pass  # read-only or full: serve from memory, the next writer makes the file
+    try:
+        write(path, index_id, header, arrays)
+        return load(path, index_id, segment.segment_id(), segment.doc_count_all())
+    except OSError:
+        pass  # read-only or full: serve from memory, the next writer makes the file
     return in_memory(header, arrays)

@@ -228,11 +228,8 @@ class _Deriver:
 
 def _derive(job: tuple[Build, Any, Any]) -> None:
     build, schema, segment = job
-    leaf = whoosh_private.open_segment(str(build.folder), schema, segment)
-    try:
-        header, arrays = derived.derive(leaf, SEARCHED_FIELDS, POSITION_FIELDS)
-    finally:
-        leaf.close()
+    header, arrays = derived.made(build.folder, schema, segment, SEARCHED_FIELDS,
+                                  POSITION_FIELDS)
     derived.write(derived.file_for(build.folder, segment.segment_id()), build.index_id,
                   header, arrays)
 
@@ -245,7 +242,7 @@ def remove_orphans(folder: Path) -> list[str]:
         toc = whoosh_private.read_toc(str(folder))
     except Exception:  # no readable TOC: nothing can be told apart from orphans
         return []
-    live = {whoosh_private.segment_name(segment) for segment in toc.segments}
+    live = {segment.segment_id() for segment in toc.segments}  # its files' names begin so
     newest = whoosh_private.toc_name(toc.generation)
     pattern = whoosh_private.segment_pattern()
     removed: list[str] = []

@@ -21,7 +21,7 @@ from pickle import loads
 from typing import Any
 
 import numpy as np
-from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
 from whoosh.formats import Positions
@@ -116,17 +116,11 @@ def deleted_docs(segment: Any) -> np.ndarray:
 def field_lengths(leaf: Any, field: str) -> np.ndarray:
     """Return the length of the field in each document of a segment, as BM25 reads it."""
     count = leaf.doc_count_all()
-    codes = leaf._perdoc._cached_reader(f"_{field}_len", _lengths_column())
+    codes = leaf._perdoc._cached_reader(f"_{field}_len", LENGTHS_COLUMN)
     if codes is None:
         return np.zeros(count, dtype=np.int32)
     raw = np.fromiter((codes[docnum] for docnum in range(count)), dtype=np.uint8, count=count)
     return _LENGTH_OF_BYTE[raw]
-
-
-def _lengths_column() -> Any:
-    from whoosh.codec.whoosh3 import LENGTHS_COLUMN
-
-    return LENGTHS_COLUMN
 
 
 def has_column(leaf: Any, field: str) -> bool:
@@ -223,11 +217,6 @@ def segment_pattern() -> Any:
 def toc_name(generation: int) -> str:
     """Return the file name of a generation's table of contents."""
     return str(TOC._filename(INDEX_NAME, generation))
-
-
-def segment_name(segment: Any) -> str:
-    """Return the name a segment's files start with (its id: MAIN_ and random letters)."""
-    return str(segment.segment_id())
 
 
 # Writers. Both call before_toc(segments) once every segment of the commit
