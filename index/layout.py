@@ -126,7 +126,6 @@ class ReadersLock:
 
     def __init__(self, build: Build) -> None:
         self.build = build
-        self.pid = os.getpid()
         self._file: IO[bytes] | None = None
         try:
             self._file = (build.folder / READERS_LOCK).open("ab")
