@@ -164,10 +164,15 @@ def test_killed_ingest_leaves_the_previous_index_readable(tmp_path: Path, worker
                and path not in before for path in index_dir.rglob("*")):
             break
         time.sleep(0.05)
-    time.sleep(0.5)
-    assert process.poll() is None, "the ingest finished before it could be killed"
+    # Readers and writers start as the work reaches them: wait (bounded) for all.
+    expected = 2 * workers if workers > 1 else 0
+    deadline = time.monotonic() + 10
     helpers = descendants(process.pid)
-    assert len(helpers) >= (2 * workers if workers > 1 else 0)  # readers and writers
+    while len(helpers) < expected and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.05)
+        helpers = descendants(process.pid)
+    assert process.poll() is None, "the ingest finished before it could be killed"
+    assert len(helpers) >= expected  # readers and writers
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
     # No reader or writer process outlives the ingest.
