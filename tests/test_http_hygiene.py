@@ -7,7 +7,6 @@ import json
 import os
 import runpy
 import socket
-import subprocess
 import sys
 import urllib.parse
 import urllib.request
@@ -23,7 +22,7 @@ from lxml import html
 from index.store import open_index
 from ingest.pipeline import IngestReport, ingest_paths
 from tests.conftest import PROJECT
-from tests.test_server import free_port, get, wait_healthy
+from tests.test_server import free_port, get, serving
 from web.errors import MAX_URL_BYTES
 
 VIETNAMESE = "ế"  # three bytes in UTF-8, nine characters percent-encoded
@@ -35,22 +34,11 @@ def server(sample_index: tuple[Path, IngestReport],
     """Start gunicorn with the project's settings, as `tracuu serve` does."""
     bind = f"127.0.0.1:{free_port()}"
     env = {**os.environ, "TRACUU_BIND": bind, "TRACUU_INDEX_DIR": str(sample_index[0])}
-    # A file, not a pipe: the access log of 18 KB URLs would fill a pipe nobody reads.
-    log = (tmp_path_factory.mktemp("gunicorn") / "server.log").open("w+b")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--config", "python:web.gunicorn_settings"],
-        cwd=PROJECT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://{bind}"
-    try:
-        wait_healthy(base, process)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.seek(0)
-        output = log.read().decode(errors="replace")
-        log.close()
-    assert "Traceback" not in output, output
+    command = [sys.executable, "-m", "gunicorn", "--config", "python:web.gunicorn_settings"]
+    log_path = tmp_path_factory.mktemp("gunicorn") / "server.log"
+    with serving(command, bind, cwd=PROJECT, log_path=log_path, env=env) as served:
+        yield served.base
+    assert "Traceback" not in served.output, served.output
 
 
 def send_raw(server: str, head: bytes) -> tuple[int, http.client.HTTPResponse, bytes]:

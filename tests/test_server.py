@@ -13,7 +13,10 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, Any
 
 import pytest
 
@@ -26,7 +29,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def get(url: str) -> tuple[int, dict]:  # type: ignore[type-arg]
+def get(url: str) -> tuple[int, Any]:
     try:
         with urllib.request.urlopen(url, timeout=10) as response:
             return response.status, json.load(response)
@@ -34,8 +37,9 @@ def get(url: str) -> tuple[int, dict]:  # type: ignore[type-arg]
         return error.code, json.load(error)
 
 
-def wait_healthy(base: str, process: subprocess.Popen) -> dict:  # type: ignore[type-arg]
-    """Wait until the server answers /healthz; return its answer."""
+def wait_healthy(base: str, process: subprocess.Popen[bytes],
+                 log: IO[bytes] | None = None) -> dict[str, Any]:
+    """Wait until the server answers /healthz; return its answer (or fail with its log)."""
     deadline = time.monotonic() + 30
     while True:
         try:
@@ -45,9 +49,43 @@ def wait_healthy(base: str, process: subprocess.Popen) -> dict:  # type: ignore[
         except OSError:
             pass
         if process.poll() is not None or time.monotonic() > deadline:
-            output = process.stdout.read().decode() if process.stdout else ""
+            source = log if log is not None else process.stdout
+            if log is not None:
+                log.seek(0)
+            output = source.read().decode(errors="replace") if source else ""
             pytest.fail(f"gunicorn did not start on {base}:\n{output}")
         time.sleep(0.2)
+
+
+@dataclass
+class Served:
+    """A gunicorn master answering at base; its log, once it has stopped."""
+
+    process: subprocess.Popen[bytes]
+    base: str
+    output: str = ""
+
+
+@contextmanager
+def serving(command: list[str], bind: str, *, cwd: Path, log_path: Path,
+            env: dict[str, str] | None = None) -> Iterator[Served]:
+    """Start a server command, wait for its /healthz, and stop it at the end.
+
+    The log goes to a file, not a pipe: nobody reads a pipe while the server
+    runs, and a long access log would fill it.
+    """
+    with log_path.open("w+b") as log:
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=log,
+                                   stderr=subprocess.STDOUT)
+        served = Served(process, f"http://{bind}")
+        try:
+            wait_healthy(served.base, process, log)
+            yield served
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+            log.seek(0)
+            served.output = log.read().decode(errors="replace")
 
 
 @pytest.fixture(params=["gunicorn", "tracuu serve"])
@@ -63,17 +101,8 @@ def server(request: pytest.FixtureRequest, index_dir: Path, tmp_path: Path) -> I
         tracuu = Path(sys.executable).with_name("tracuu")
         command = [str(tracuu), "serve", "--bind", bind, "--index", str(index_dir)]
         cwd = tmp_path  # works from any folder: no gunicorn.conf.py there
-    process = subprocess.Popen(command, cwd=cwd, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://{bind}"
-    try:
-        wait_healthy(base, process)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        if process.stdout:
-            process.stdout.close()
+    with serving(command, bind, cwd=cwd, log_path=tmp_path / "server.log", env=env) as served:
+        yield served.base
 
 
 def test_gunicorn_serves_the_api(server: str) -> None:
@@ -93,12 +122,10 @@ def test_preloaded_server_picks_up_a_new_generation(index_dir: Path, tmp_path: P
     shutil.copytree(index_dir, index)
     bind = f"127.0.0.1:{free_port()}"
     tracuu = Path(sys.executable).with_name("tracuu")
-    log = (tmp_path / "server.log").open("w+b")
-    process = subprocess.Popen([str(tracuu), "serve", "--bind", bind, "--index", str(index)],
-                               cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://{bind}"
-    try:
-        before = wait_healthy(base, process)
+    command = [str(tracuu), "serve", "--bind", bind, "--index", str(index)]
+    with serving(command, bind, cwd=tmp_path, log_path=tmp_path / "server.log") as served:
+        base = served.base
+        before = get(f"{base}/healthz")[1]
         query = f"{base}/api/v1/search?q=" + "quasarion"
         status, body = get(query)
         assert status == 200 and body["total"] == 0
@@ -115,10 +142,4 @@ def test_preloaded_server_picks_up_a_new_generation(index_dir: Path, tmp_path: P
         status, health = get(f"{base}/healthz")
         assert health["generation"] > before["generation"]
         assert health["documents"] == before["documents"] + 1
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.seek(0)
-        output = log.read().decode()
-        log.close()
-    assert "opened generation" in output
+    assert "opened generation" in served.output

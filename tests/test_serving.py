@@ -14,13 +14,14 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.test_server import free_port, get, wait_healthy
+from tests.test_server import Served, free_port, get, serving
 
 TRACUU = Path(sys.executable).with_name("tracuu")
 # Letters for the word that marks each batch of documents ("lô" a, b, c, ...).
@@ -71,16 +72,14 @@ def children(pid: int) -> set[int]:
     return found
 
 
-@dataclass
-class Server:
-    """A gunicorn master started by `tracuu serve`, with its address."""
+class Workers:
+    """The workers of a served gunicorn master, replaced by a HUP or a kill."""
 
-    process: subprocess.Popen[bytes]
-    base: str
-    log: Any
+    def __init__(self, served: Served) -> None:
+        self.served = served
 
     def workers(self) -> set[int]:
-        return children(self.process.pid)
+        return children(self.served.process.pid)
 
     def replace_workers(self, send: Any, every: bool = True) -> None:
         """Do send() (a HUP, a kill), then wait until two workers run again, none (or,
@@ -96,32 +95,29 @@ class Server:
         pytest.fail(f"workers were not replaced: {before} -> {self.workers()}")
 
     def hup(self) -> None:
-        os.kill(self.process.pid, signal.SIGHUP)
+        os.kill(self.served.process.pid, signal.SIGHUP)
+
+    @property
+    def base(self) -> str:
+        return self.served.base
 
 
 @pytest.fixture()
 def serve(tmp_path: Path) -> Iterator[Any]:
-    """Start `tracuu serve` on an index folder; stop it (and show its log on failure)."""
-    started: list[Server] = []
+    """Start `tracuu serve` on an index folder; stop it, its log free of tracebacks."""
+    with ExitStack() as stack:
+        started: list[Served] = []
 
-    def start(index: Path) -> Server:
-        bind = f"127.0.0.1:{free_port()}"
-        log = (tmp_path / f"server-{len(started)}.log").open("w+b")
-        process = subprocess.Popen([str(TRACUU), "serve", "--bind", bind, "--index", str(index)],
-                                   cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT)
-        server = Server(process, f"http://{bind}", log)
-        started.append(server)
-        wait_healthy(server.base, process)
-        return server
+        def start(index: Path) -> Workers:
+            bind = f"127.0.0.1:{free_port()}"
+            command = [str(TRACUU), "serve", "--bind", bind, "--index", str(index)]
+            started.append(stack.enter_context(serving(
+                command, bind, cwd=tmp_path, log_path=tmp_path / f"server-{len(started)}.log")))
+            return Workers(started[-1])
 
-    yield start
-    for server in started:
-        server.process.terminate()
-        server.process.wait(timeout=30)
-        server.log.seek(0)
-        output = server.log.read().decode(errors="replace")
-        server.log.close()
-        assert "Traceback" not in output, output
+        yield start
+    for served in started:
+        assert "Traceback" not in served.output, served.output
 
 
 def search(base: str, query: str = "", **params: str) -> tuple[int, dict[str, Any]]:
