@@ -3,8 +3,9 @@
 Whoosh's own files are read one posting (and one pickled position list) at a
 time. For the query path, every segment also gets a derived file, written
 when the segment is committed: the terms of the searched fields with their
-document numbers, weights and positions, every document's field lengths,
-and the columns that filters and facets read. Every process maps the file
+document numbers, weights and positions, every document's field lengths
+(as BM25 reads them, and exact, so that statistics can be summed over any
+set of documents), and the columns that filters and facets read. Every process maps the file
 read-only, so the page cache holds the one copy all of them share, and a
 new segment's arrays exist as soon as it is committed.
 
@@ -34,8 +35,8 @@ import numpy as np
 from index import whoosh_private
 from index.faults import IndexDamaged
 
-FORMAT = 2
-MAGIC = b"TRACUUD2"
+FORMAT = 3
+MAGIC = b"TRACUUD3"
 SUFFIX = ".arrays"
 _ALIGN = 64
 # The magic and the CRC-32 of every byte after them, from the sizes on.
@@ -98,6 +99,10 @@ class SegmentArrays:
         found = self.arrays.get("len:" + field)
         return found if found is not None else np.zeros(self.doc_count, dtype=np.int32)
 
+    def exact_lengths(self, field: str) -> np.ndarray | None:
+        """Return the field's exact length in each document (uint32), or None if unscored."""
+        return self.arrays.get("tokens:" + field)
+
     def column(self, name: str) -> np.ndarray:
         """Return a column: years, type codes, issued codes (-1 undated), public flags."""
         return self.arrays["col:" + name]
@@ -135,6 +140,7 @@ def derive(leaf: Any, fields: Iterable[str], position_fields: Iterable[str]
     }
     for field in sorted(wanted):
         arrays["len:" + field] = whoosh_private.field_lengths(leaf, field)
+    arrays.update(_exact_lengths(leaf, wanted, keys, ids, weights))
     type_names, issued_names = _read_columns(leaf, arrays)
     header = {
         "format": FORMAT,
@@ -148,6 +154,30 @@ def derive(leaf: Any, fields: Iterable[str], position_fields: Iterable[str]
         "issued_names": issued_names,
     }
     return header, arrays
+
+
+def _exact_lengths(leaf: Any, fields: set[str], keys: list[bytes], ids: list[np.ndarray],
+                   weights: list[np.ndarray]) -> dict[str, np.ndarray]:
+    """Return each scored field's exact length in every document, as "tokens:<field>".
+
+    Whoosh keeps a document's length only rounded to one byte, and the
+    segment's exact total; a field's length is the sum of its terms'
+    frequencies, which the postings hold, so it is summed from them.
+    """
+    found = {}
+    doc_count = leaf.doc_count_all()
+    for field in sorted(fields):
+        if field not in leaf.schema or not leaf.schema[field].scorable:
+            continue
+        prefix = field.encode() + b"\0"
+        chosen = [index for index, key in enumerate(keys) if key.startswith(prefix)]
+        lengths = np.zeros(doc_count, dtype=np.float64)
+        if chosen:
+            lengths = np.bincount(np.concatenate([ids[index] for index in chosen]),
+                                  np.concatenate([weights[index] for index in chosen]),
+                                  minlength=doc_count)
+        found["tokens:" + field] = np.rint(lengths).astype(np.uint32)
+    return found
 
 
 def _starts(lengths: Iterable[int]) -> np.ndarray:

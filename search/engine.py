@@ -56,6 +56,12 @@ class _Generation:
         # Who may see which document: everyone the public ones, staff every live one.
         self.visible = {False: self.snapshot.live & self.columns.public,
                         True: self.snapshot.live}
+        # BM25 counts only what the asker may see: a public score is the one an
+        # index without the internal documents would give.
+        staff = self.snapshot.statistics("staff", self.visible[True])
+        public = (staff if np.array_equal(self.visible[False], self.visible[True])
+                  else self.snapshot.statistics("public", self.visible[False]))
+        self.statistics = {False: public, True: staff}
 
     @property
     def identity(self) -> tuple[str, int]:
@@ -246,7 +252,7 @@ class SearchIndex:
         snapshot, columns = generation.snapshot, generation.columns
         allowed = generation.visible[request.include_internal]
         user_query = build_query(request.query, searcher.schema)
-        evaluator = Evaluator(snapshot)
+        evaluator = Evaluator(snapshot, generation.statistics[request.include_internal])
         if user_query.min_match >= len(user_query.clauses):
             found = evaluator.matches(user_query.all_words)
             keep = allowed[found.docs]

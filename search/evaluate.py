@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 from whoosh import query
 
-from search.postings import POSITION_BITS, Snapshot
+from search.postings import POSITION_BITS, Snapshot, Statistics
 
 
 @dataclass(frozen=True)
@@ -48,10 +48,15 @@ _DENSE_SHARE = 1 / 32
 
 
 class Evaluator:
-    """Evaluates queries against one snapshot, remembering each node's matches."""
+    """Evaluates queries against one snapshot, remembering each node's matches.
 
-    def __init__(self, snapshot: Snapshot) -> None:
+    Scores use the statistics given: Whoosh's own by default, the asker's
+    (search.postings.Statistics) when the engine answers a request.
+    """
+
+    def __init__(self, snapshot: Snapshot, statistics: Statistics | None = None) -> None:
         self.snapshot = snapshot
+        self.statistics = statistics
         self._memo: dict[int, tuple[Any, Matches]] = {}
 
     def matches(self, node: Any) -> Matches:
@@ -65,7 +70,7 @@ class Evaluator:
 
     def _evaluate(self, node: Any) -> Matches:
         if isinstance(node, query.Term):
-            postings = self.snapshot.postings(node.fieldname, node.text)
+            postings = self.snapshot.postings(node.fieldname, node.text, self.statistics)
             return _boosted(Matches(postings.docs, postings.scores), node.boost)
         if isinstance(node, query.Phrase):
             return self._phrase(node)
@@ -151,7 +156,8 @@ class Evaluator:
         words = list(node.words)
         if node.slop != 1 or not words:
             raise TypeError("the fast path evaluates phrases of adjacent words only")
-        postings = [self.snapshot.postings(node.fieldname, word) for word in words]
+        postings = [self.snapshot.postings(node.fieldname, word, self.statistics)
+                    for word in words]
         if any(len(found) == 0 for found in postings):
             return _NONE
         docs = self._phrase_docs(node.fieldname, words)

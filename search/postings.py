@@ -6,10 +6,14 @@ A generation is the list of its segments, with the deletions its table of
 contents records: global document numbers are a segment's local numbers
 plus the documents of the segments before it.
 
-BM25 scores depend on collection-wide statistics (document frequency,
-average field length), so they are computed for each generation, exactly
-as Whoosh's BM25F scorer computes them (same statistics, same float
-operations), when a query first needs a term, and kept in a bounded cache.
+BM25 scores depend on collection-wide statistics (document count, document
+frequency, average field length). They are computed with Whoosh's BM25F
+float operations, over the documents the asker may see (Statistics): a
+public answer is then scored exactly as by an index that never held the
+internal documents, and no score changes when a deleted document is merged
+away. Whoosh's own statistics (every document, deleted ones too) are one
+more Statistics, for comparing with Whoosh. Scores are computed for each
+generation when a query first needs a term, and kept in a bounded cache.
 """
 
 from __future__ import annotations
@@ -52,6 +56,20 @@ class Postings:
 EMPTY = Postings(_EMPTY_IDS, _EMPTY_SCORES)
 
 
+@dataclass(frozen=True, eq=False)
+class Statistics:
+    """What BM25 counts over: the documents that one kind of asker may see."""
+
+    name: str  # keys the score cache
+    visible: np.ndarray | None  # bool by docnum; None counts every document, as Whoosh does
+    count: int
+    field_totals: dict[str, int]
+
+    def frequency(self, docs: np.ndarray) -> int:
+        """Return how many of a term's documents count."""
+        return len(docs) if self.visible is None else int(np.count_nonzero(self.visible[docs]))
+
+
 class Snapshot:
     """One index generation, read for the fast path: per-term arrays over global docnums."""
 
@@ -69,7 +87,10 @@ class Snapshot:
                 live[gone + offset] = False
         self.live = live
         self._schema = schema
-        self._scored: OrderedDict[tuple[str, str], Postings] = OrderedDict()
+        self.whoosh = Statistics("whoosh", None, self.size, {
+            field: sum(segment.field_totals.get(field, 0) for segment in segments)
+            for field in {field for segment in segments for field in segment.field_totals}})
+        self._scored: OrderedDict[tuple[str, str, str], Postings] = OrderedDict()
         self._scored_bytes = 0
         self._lock = threading.Lock()
 
@@ -81,18 +102,36 @@ class Snapshot:
         except ValueError:
             return None
 
-    def postings(self, field: str, text: str) -> Postings:
-        """Return the term's documents and BM25 scores (not yet boosted)."""
+    def statistics(self, name: str, visible: np.ndarray) -> Statistics:
+        """Return BM25's statistics over the documents visible marks (live ones only)."""
+        if len(visible) != self.size:
+            raise ValueError(f"visible has {len(visible)} documents, the generation {self.size}")
+        totals = {}
+        for field in self.whoosh.field_totals:
+            total = 0
+            for offset, segment in zip(self.offsets, self.segments, strict=False):
+                exact = segment.exact_lengths(field)
+                if exact is not None:
+                    total += int(exact[visible[offset:offset + segment.doc_count]].sum())
+            totals[field] = total
+        return Statistics(name, visible, int(np.count_nonzero(visible)), totals)
+
+    def postings(self, field: str, text: str, statistics: Statistics | None = None
+                 ) -> Postings:
+        """Return the term's documents and BM25 scores (not yet boosted), over the
+        statistics given (Whoosh's own by default)."""
+        statistics = statistics or self.whoosh
+        key = (statistics.name, field, text)
         with self._lock:
-            found = self._scored.get((field, text))
+            found = self._scored.get(key)
             if found is not None:
-                self._scored.move_to_end((field, text))
+                self._scored.move_to_end(key)
                 return found
-        found = self._score(field, text)
+        found = self._score(field, text, statistics)
         size = found.docs.nbytes + found.scores.nbytes
         with self._lock:
-            if (field, text) not in self._scored and size <= SCORE_CACHE_BYTES:
-                self._scored[field, text] = found
+            if key not in self._scored and size <= SCORE_CACHE_BYTES:
+                self._scored[key] = found
                 self._scored_bytes += size
                 while self._scored_bytes > SCORE_CACHE_BYTES:
                     _, dropped = self._scored.popitem(last=False)
@@ -112,7 +151,7 @@ class Snapshot:
                 found.append((offset, keys))
         return found
 
-    def _score(self, field: str, text: str) -> Postings:
+    def _score(self, field: str, text: str, statistics: Statistics) -> Postings:
         key = self._key(field, text)
         if key is None:
             return EMPTY
@@ -134,19 +173,7 @@ class Snapshot:
         if not self._schema[field].scorable:
             return Postings(ids, tf)  # Whoosh scores an unscorable field by the posting's weight
         fl = np.concatenate(lengths).astype(np.float64)
-        return Postings(ids, self._bm25(field, len(ids), tf, fl))
-
-    def _bm25(self, field: str, df: int, tf: np.ndarray, fl: np.ndarray) -> np.ndarray:
-        """Whoosh's BM25F for one term, with the same statistics and operation order.
-
-        The document frequency is the number of postings, deleted documents
-        included, as Whoosh counts it in each segment's term info.
-        """
-        count = self.size
-        idf = log(count / (df + 1)) + 1
-        total = sum(segment.field_totals.get(field, 0) for segment in self.segments)
-        avgfl = (total / (count or 1)) or 1
-        return idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
+        return Postings(ids, _bm25(statistics, field, ids, tf, fl))
 
     def cached_bytes(self) -> int:
         """Return the bytes of scored postings this process holds for the generation."""
@@ -155,3 +182,21 @@ class Snapshot:
     def nbytes(self) -> int:
         """Return the bytes of the segments' arrays this generation maps."""
         return sum(segment.nbytes for segment in self.segments)
+
+
+def _bm25(statistics: Statistics, field: str, docs: np.ndarray, tf: np.ndarray,
+          fl: np.ndarray) -> np.ndarray:
+    """Whoosh's BM25F for one term, in the same operation order, over statistics.
+
+    With Whoosh's own statistics the document frequency is the number of
+    postings, deleted documents included, as Whoosh counts it in each
+    segment's term info. A term that no counted document holds scores 0
+    (its documents are not the asker's to see).
+    """
+    df = statistics.frequency(docs)
+    count = statistics.count
+    if not df or not count:
+        return np.zeros(len(docs), dtype=np.float64)
+    idf = log(count / (df + 1)) + 1
+    avgfl = (statistics.field_totals.get(field, 0) / (count or 1)) or 1
+    return idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from index.record import Document
+from index.store import open_index, prepare, write_documents
 from search import InvalidParameter, SearchIndex, SearchRequest
 from tests.helpers import containing, facet_counts, public
 
@@ -195,3 +198,43 @@ def test_a_query_of_many_clauses_counts_them_all(searcher: SearchIndex) -> None:
     one = searcher.search(SearchRequest(query="và"))
     many = searcher.search(SearchRequest(query=" ".join(["và"] * 160)))
     assert many.match == "most" and many.total == one.total > 0
+
+
+def _scores(path: Path, query: str, staff: bool = False) -> list[tuple[str, float]]:
+    index = SearchIndex(path)
+    try:
+        result = index.search(SearchRequest(query=query, per_page=100, include_internal=staff))
+        return [(hit.id, hit.score) for hit in result.hits]
+    finally:
+        index.close()
+
+
+def test_scores_count_only_what_the_asker_may_see(tmp_path: Path,
+                                                  sample_documents: list[Document]) -> None:
+    """Public scores equal an index without the internal documents (document frequency and
+    field lengths included); staff scores equal an index without the deleted ones."""
+    everything, without_internal = tmp_path / "all", tmp_path / "public"
+    write_documents(open_index(everything, create=True),
+                    [prepare(document, None) for document in sample_documents])
+    write_documents(open_index(without_internal, create=True),
+                    [prepare(document, None) for document in public(sample_documents)])
+    # A word that internal documents also hold, so that counting them would show.
+    shared = [word for word in ("nghị quyết", "chi bộ", "đảng viên", "kiểm điểm")
+              if containing([d for d in sample_documents if d.visibility == "internal"],
+                            *word.split())]
+    assert shared
+    for query in shared:
+        public_scores = _scores(everything, query)
+        assert public_scores and public_scores == _scores(without_internal, query)
+    # Staff: the deleted documents no longer count either.
+    ix = open_index(everything)
+    gone = [d.id for d in sample_documents][:5]
+    writer = ix.writer()
+    for doc_id in gone:
+        writer.delete_by_term("id", doc_id)
+    writer.commit(merge=False)
+    fresh = tmp_path / "fresh"
+    write_documents(open_index(fresh, create=True),
+                    [prepare(d, None) for d in sample_documents if d.id not in gone])
+    for query in shared:
+        assert _scores(everything, query, staff=True) == _scores(fresh, query, staff=True)
