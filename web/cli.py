@@ -1,4 +1,4 @@
-"""The `tracuu` command line: ingest, rebuild, check, search, serve."""
+"""The `tracuu` command line: ingest, rebuild, check, search, serve, user, token."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from index.store import (
 )
 from ingest.pipeline import DEFAULT_MAX_BYTES, IngestReport, ingest_paths
 from search import SearchError, SearchIndex, SearchRequest
+from web.admin import token, user
 
 index_option = click.option(
     "--index", "index_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -34,6 +35,10 @@ index_option = click.option(
 @click.group()
 def main() -> None:
     """tracuu: full-text search over Vietnamese publications."""
+
+
+main.add_command(user)
+main.add_command(token)
 
 
 def writer_options(command: Callable[..., None]) -> Callable[..., None]:
