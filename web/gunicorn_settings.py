@@ -7,6 +7,7 @@ from typing import Any
 from gunicorn.http import errors as http_errors  # type: ignore[import-untyped]
 from gunicorn.workers.sync import SyncWorker  # type: ignore[import-untyped]
 
+from web import settings
 from web.errors import MAX_URL_BYTES, raw_json_answer
 
 # What gunicorn.conf.py takes from here (gunicorn reads a config module's names).
@@ -15,8 +16,8 @@ __all__ = ["accesslog", "bind", "errorlog", "limit_request_field_size", "limit_r
            "wsgi_app"]
 
 wsgi_app = "web:create_app()"
-bind = os.environ.get("TRACUU_BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("TRACUU_WORKERS", "2"))
+bind = os.environ.get("TRACUU_BIND", settings.default("BIND"))
+workers = int(os.environ.get("TRACUU_WORKERS", settings.default("WORKERS")))
 accesslog = "-"
 errorlog = "-"
 # The app is created, and the index opened, before the workers are forked:
