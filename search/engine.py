@@ -226,10 +226,11 @@ class SearchIndex:
         """Return the fast path's arrays of the current generation (for tests and benches)."""
         return self._current().generation.snapshot
 
-    def stats(self) -> dict[str, Any]:
-        """Return the number of public documents, the index generation and build."""
+    def stats(self, *, include_internal: bool = False) -> dict[str, Any]:
+        """Return the number of documents the asker may see, the index generation and
+        build."""
         generation = self._current().generation
-        return {"documents": int(np.count_nonzero(generation.visible[False])),
+        return {"documents": int(np.count_nonzero(generation.visible[include_internal])),
                 "generation": generation.toc.generation, "index": generation.build.index_id}
 
     def document(self, doc_id: str, *, include_internal: bool = False) -> Document:
@@ -304,6 +305,7 @@ class SearchIndex:
             doc_type=stored.get("doc_type", ""), number=stored.get("number", ""),
             issued=stored.get("issued", ""), year=stored.get("year") or None,
             url=stored.get("url", ""), score=score,
+            visibility=stored.get("visibility", "public"),
         )
 
 

@@ -56,15 +56,17 @@ class SearchRequest:
 
     @classmethod
     def from_params(cls, params: Mapping[str, Sequence[str]], *,
-                    include_internal: bool = False) -> SearchRequest:
-        """Build a request from query-string parameters (each name to its list of values)."""
+                    include_internal: bool = False, max_per_page: int = MAX_PER_PAGE,
+                    max_page: int = MAX_PAGE) -> SearchRequest:
+        """Build a request from query-string parameters (each name to its list of values);
+        a server may bound per_page and page more tightly than the search does."""
         values: dict[str, list[str]] = {}
         for name in PARAMETERS:
             given = [value.strip() for value in params.get(name, ()) if value.strip()]
             if len(given) > 1 and name not in _REPEATABLE:
                 raise InvalidParameter(name, "chỉ được cho một lần")
             values[name] = given
-        return cls(
+        request = cls(
             query=values["q"][0] if values["q"] else "",
             types=tuple(dict.fromkeys(values["type"])),
             years=tuple(dict.fromkeys(_year(value, "year") for value in values["year"])),
@@ -76,6 +78,11 @@ class SearchRequest:
                       else DEFAULT_PER_PAGE),
             include_internal=include_internal,
         )
+        if request.per_page > max_per_page:
+            raise InvalidParameter("per_page", f"phải từ 1 đến {max_per_page}")
+        if request.page > max_page:
+            raise InvalidParameter("page", f"phải từ 1 đến {max_page}")
+        return request
 
 
 def _integer(value: str, name: str) -> int:

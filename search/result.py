@@ -19,6 +19,7 @@ class Hit:
     year: int | None
     url: str
     score: float
+    visibility: str = "public"
 
     def to_json(self) -> dict[str, Any]:
         """Return the hit in the API's shape."""
@@ -26,6 +27,7 @@ class Hit:
             "id": self.id, "title": self.title, "snippet": self.snippet,
             "doc_type": self.doc_type, "number": self.number, "issued": self.issued,
             "year": self.year, "url": self.url, "score": round(self.score, 4),
+            "visibility": self.visibility,
         }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -17,6 +18,23 @@ from search import SearchIndex
 PROJECT = Path(__file__).resolve().parent.parent
 SAMPLES = PROJECT / "samples" / "pages"
 SHARED = PROJECT.parent / "shared"
+INSTANCE_SETTINGS = ("TRACUU_INSTANCE_DIR", "TRACUU_API_RATE_LIMIT")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def test_instance(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Keep every app and server of the tests out of the project's var/instance, and
+    their public API unlimited unless a test sets a limit (every request of the tests
+    comes from 127.0.0.1)."""
+    folder = tmp_path_factory.mktemp("instance")
+    saved = {name: os.environ.get(name) for name in INSTANCE_SETTINGS}
+    os.environ.update({"TRACUU_INSTANCE_DIR": str(folder), "TRACUU_API_RATE_LIMIT": ""})
+    yield folder
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 @pytest.fixture(scope="session")

@@ -21,8 +21,8 @@ def test_search_answer_has_the_contract_shape(client: FlaskClient) -> None:
     assert len(body["results"]) == 3
     for hit in body["results"]:
         assert set(hit) == {"id", "title", "snippet", "doc_type", "number", "issued", "year",
-                            "url", "score"}
-        assert isinstance(hit["score"], float)
+                            "url", "score", "visibility"}
+        assert isinstance(hit["score"], float) and hit["visibility"] == "public"
     assert set(body["facets"]) == {"year", "doc_type"}
     for item in body["facets"]["doc_type"]:
         assert item["label"] == label(item["value"])

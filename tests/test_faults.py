@@ -34,7 +34,7 @@ from index.faults import IndexDamaged
 from index.store import open_index
 from ingest.pipeline import ingest_paths
 from search import SearchIndex, SearchRequest
-from tests.conftest import SAMPLES
+from tests.conftest import INSTANCE_SETTINGS, SAMPLES
 from tests.test_server import free_port, get, wait_healthy
 
 TRACUU = Path(sys.executable).with_name("tracuu")
@@ -65,8 +65,9 @@ class Run:
 
 
 def _environment() -> dict[str, str]:
+    # The tests' own instance folder and API limit (conftest) are kept.
     return {name: value for name, value in os.environ.items()
-            if not name.startswith("TRACUU_")}
+            if not name.startswith("TRACUU_") or name in INSTANCE_SETTINGS}
 
 
 def start(*args: str | Path, preexec_fn: Callable[[], None] | None = None

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
+from flask_limiter import Limiter
 
-from web.search_context import search_index, search_request
+from web.access import asker
+from web.search_context import find_document, index_stats, search_index, search_request
 
 blueprint = Blueprint("api", __name__)
 
@@ -19,10 +21,22 @@ def search() -> ResponseReturnValue:
 @blueprint.get("/api/v1/documents/<path:doc_id>")
 def document(doc_id: str) -> ResponseReturnValue:
     """Answer the stored record of one document."""
-    return jsonify(search_index().document(doc_id).to_record())
+    return jsonify(find_document(doc_id).to_record())
 
 
 @blueprint.get("/healthz")
 def healthz() -> ResponseReturnValue:
     """Answer 200 with the number of documents and the index generation."""
-    return jsonify({"status": "ok", **search_index().stats()})
+    return jsonify({"status": "ok", **index_stats()})
+
+
+def limit(limiter: Limiter) -> None:
+    """Bound the public's requests per address (API_RATE_LIMIT); staff and the health
+    check are not counted."""
+    limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], scope="api",
+                  exempt_when=_exempt)(blueprint)
+
+
+def _exempt() -> bool:
+    return (not current_app.config["API_RATE_LIMIT"] or asker().staff
+            or request.endpoint == "api.healthz")

@@ -9,11 +9,15 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_wtf.csrf import CSRFProtect
 
 from index.faults import IndexFault
-from index.store import default_index_dir
 from search import SearchIndex
-from web import api, errors, pages
+from web import access, api, errors, hardening, pages, settings, signin
+from web.accounts import Accounts, secret_key
+from web.rate_store import storage_uri
 
 _M_TRIM_THRESHOLD = -1  # mallopt parameters (glibc malloc.h)
 _M_MMAP_THRESHOLD = -3
@@ -22,19 +26,35 @@ _M_MMAP_THRESHOLD = -3
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Create the app: defaults, then TRACUU_* environment variables, then config."""
     app = Flask(__name__)
-    app.config.from_mapping(INDEX_DIR=str(default_index_dir()))
+    app.config.from_mapping(settings.defaults())
     app.config.from_prefixed_env("TRACUU")
     if config:
         app.config.from_mapping(config)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
+    instance = Path(app.config["INSTANCE_DIR"])
+    app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or secret_key(instance)
+    # A form's CSRF token lasts as long as the session that holds it.
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
+    app.extensions["tracuu.accounts"] = Accounts(instance)
     search_index = SearchIndex(Path(app.config["INDEX_DIR"]))
     if app.config.get("PRELOAD"):
         _preload(app, search_index)
     app.extensions["tracuu.index"] = search_index
+    errors.register(app)
+    hardening.register(app)
+    CSRFProtect(app)
+    signin.init_sessions(app)
+    # Who asks is known before any limit is counted (staff are not limited).
+    access.register(app)
+    limiter = Limiter(get_remote_address, app=app, strategy="fixed-window",
+                      storage_uri=(app.config["RATELIMIT_STORAGE_URI"]
+                                   or storage_uri(instance / "limits.sqlite3")),
+                      headers_enabled=True, swallow_errors=True)
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(api.blueprint)
-    errors.register(app)
+    api.limit(limiter)
+    signin.init(app, limiter)
     pages.register_filters(app)
     return app
 

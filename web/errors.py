@@ -8,6 +8,7 @@ from http import HTTPStatus
 
 from flask import Flask, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from index.faults import IndexFault, IndexMissing
@@ -15,11 +16,11 @@ from search import DocumentNotFound, InvalidParameter, SearchError
 
 log = logging.getLogger(__name__)
 
-# The longest path and query string the app reads, in bytes as sent. gunicorn
-# reads a request line of any length (its only bounded settings stop at 8190
-# bytes), so the bound is here: a 2,000-character Vietnamese query is up to
-# 18 KB percent-encoded, and even a 5,000-character one still gets the
-# search's own 400 rather than this 414.
+# The default bound on the path and query string the app reads, in bytes as
+# sent (setting MAX_URL_BYTES). gunicorn reads a request line of any length
+# (its only bounded settings stop at 8190 bytes), so the bound is here: a
+# 2,000-character Vietnamese query is up to 18 KB percent-encoded, and even a
+# 5,000-character one still gets the search's own 400 rather than this 414.
 MAX_URL_BYTES = 64 * 1024
 # Seconds a client is asked to wait while no index can be served (a rebuild
 # under way, or a damaged index being rebuilt).
@@ -27,11 +28,15 @@ RETRY_AFTER = "30"
 
 _HTTP_MESSAGES = {
     400: ("bad_request", "Yêu cầu không hợp lệ."),
+    401: ("unauthorized", "Cần đăng nhập."),
     403: ("forbidden", "Yêu cầu bị từ chối."),
     404: ("not_found", "Không tìm thấy trang này."),
     405: ("method_not_allowed", "Phương thức này không được hỗ trợ."),
-    414: ("uri_too_long", f"Địa chỉ yêu cầu quá dài (tối đa {MAX_URL_BYTES // 1024} KB)."),
+    413: ("request_too_large", "Nội dung gửi lên quá lớn."),
+    414: ("uri_too_long", "Địa chỉ yêu cầu quá dài."),
     417: ("expectation_failed", "Không đáp ứng được tiêu đề Expect của yêu cầu."),
+    429: ("too_many_requests", "Quá nhiều yêu cầu trong thời gian ngắn. Vui lòng thử lại "
+          "sau ít phút."),
     431: ("headers_too_large", "Phần tiêu đề (header) của yêu cầu quá lớn hoặc quá nhiều."),
     501: ("not_implemented", "Máy chủ không hỗ trợ cách gửi yêu cầu này."),
 }
@@ -75,6 +80,9 @@ class WebError(Exception):
             log.error("index not served: %s", error)
             return cls(503, "index_unavailable", "Chỉ mục tìm kiếm tạm thời không phục vụ "
                        "được. Vui lòng thử lại sau ít phút.", [("Retry-After", RETRY_AFTER)])
+        if isinstance(error, CSRFError):
+            return cls(400, "csrf_failed", "Biểu mẫu đã hết hạn hoặc thiếu mã bảo vệ. "
+                       "Hãy tải lại trang rồi gửi lại.")
         if isinstance(error, HTTPException):
             web_error = cls.for_status(error.code or 500)
             if isinstance(error, MethodNotAllowed) and error.valid_methods:
@@ -127,13 +135,19 @@ def register(app: Flask) -> None:
     @app.before_request
     def bound_url() -> None:
         """Refuse a URL longer than the app reads, before any view parses it."""
-        if _url_bytes() > MAX_URL_BYTES:
-            raise WebError.for_status(414)
+        bound = int(app.config["MAX_URL_BYTES"])
+        if _url_bytes() > bound:
+            raise WebError(414, "uri_too_long", f"Địa chỉ yêu cầu quá dài (tối đa "
+                           f"{bound:,} byte).".replace(",", "."))
 
     @app.errorhandler(Exception)
     def handle(error: Exception) -> ResponseReturnValue:
-        web_error = WebError.from_exception(error)
-        if wants_json():
-            return jsonify(web_error.body()), web_error.status, web_error.headers
-        return (render_template("error.html", error=web_error), web_error.status,
-                web_error.headers)
+        return answer(WebError.from_exception(error))
+
+
+def answer(web_error: WebError) -> ResponseReturnValue:
+    """Answer an error: its JSON body to the API, its page to a browser."""
+    if wants_json():
+        return jsonify(web_error.body()), web_error.status, web_error.headers
+    return (render_template("error.html", error=web_error), web_error.status,
+            web_error.headers)

@@ -11,7 +11,9 @@ from flask.typing import ResponseReturnValue
 
 from index.doctypes import label as doc_type_label
 from search.request import SORTS
-from web.search_context import search_index, search_request
+from web.access import asker
+from web.search_context import find_document, search_index, search_request
+from web.signin import LogoutForm
 
 blueprint = Blueprint("pages", __name__)
 
@@ -31,7 +33,7 @@ def search() -> ResponseReturnValue:
 @blueprint.get("/documents/<path:doc_id>")
 def document(doc_id: str) -> ResponseReturnValue:
     """Show one document with its metadata."""
-    doc = search_index().document(doc_id)
+    doc = find_document(doc_id)
     paragraphs = [" ".join(part.split()) for part in doc.body.split("\n\n") if part.strip()]
     return render_template("document.html", doc=doc, paragraphs=paragraphs)
 
@@ -63,7 +65,8 @@ def _link(toggle: tuple[str, str] | None = None, **changes: Any) -> str:
 
 
 def register_filters(app: Flask) -> None:
-    """Add the template filters the pages use."""
+    """Add the template filters the pages use, and who is asking to every page."""
+    app.context_processor(lambda: {"staff": asker(), "logout_form": LogoutForm})
     app.jinja_env.filters["vn_date"] = _vn_date
     app.jinja_env.filters["doc_type_label"] = doc_type_label
     app.jinja_env.filters["safe_url"] = _safe_url

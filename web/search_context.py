@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from flask import current_app, request
 
+from index.record import Document
 from search import SearchIndex, SearchRequest
+from web.access import asker
 
 
 def search_index() -> SearchIndex:
@@ -14,5 +16,19 @@ def search_index() -> SearchIndex:
 
 
 def search_request() -> SearchRequest:
-    """Parse the current query string into a public search request."""
-    return SearchRequest.from_params(request.args.to_dict(flat=False))
+    """Parse the current query string into a search request, for what the asker may see."""
+    config = current_app.config
+    return SearchRequest.from_params(request.args.to_dict(flat=False),
+                                     include_internal=asker().staff,
+                                     max_per_page=int(config["MAX_PER_PAGE"]),
+                                     max_page=int(config["MAX_PAGE"]))
+
+
+def find_document(doc_id: str) -> Document:
+    """Return the document if the asker may see it (else DocumentNotFound, as if missing)."""
+    return search_index().document(doc_id, include_internal=asker().staff)
+
+
+def index_stats() -> dict[str, object]:
+    """Return the index's figures as the asker may know them."""
+    return search_index().stats(include_internal=asker().staff)
