@@ -42,6 +42,7 @@ ROUTES = {
     "/api/v1/search": Route("application/json"),
     "/api/v1/documents/<path:doc_id>": Route("application/json"),
     "/healthz": Route("application/json"),
+    "/login": Route("text/html", ("next",)),
 }
 # A hang guard, not a speed target: a request of the sample index takes milliseconds.
 SECONDS_PER_REQUEST = 2.0
