@@ -517,7 +517,11 @@ def run_http(index_dir: Path, queries: list[Query], args: argparse.Namespace,
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     tracuu = Path(sys.executable).parent / "tracuu"
-    env = {**os.environ, "TRACUU_WORKERS": str(SERVER_WORKERS)}
+    # The search is measured, not the public's per-address limit (every request
+    # comes from one address here): TRACUU_API_RATE_LIMIT from the caller, else none.
+    env = {**os.environ, "TRACUU_WORKERS": str(SERVER_WORKERS),
+           "TRACUU_API_RATE_LIMIT": os.environ.get("TRACUU_API_RATE_LIMIT", ""),
+           "TRACUU_INSTANCE_DIR": str(work / "instance")}
     server_log = work / "server.log"
     with open(server_log, "wb") as log_file:
         server = subprocess.Popen(
