@@ -35,8 +35,8 @@ import numpy as np
 from index import whoosh_private
 from index.faults import IndexDamaged
 
-FORMAT = 3
-MAGIC = b"TRACUUD3"
+FORMAT = 4
+MAGIC = b"TRACUUD4"
 SUFFIX = ".arrays"
 _ALIGN = 64
 # The magic and the CRC-32 of every byte after them, from the sizes on.
@@ -44,6 +44,10 @@ _SEAL = struct.Struct("<8sI")
 # The header's length and the whole file's.
 _SIZES = struct.Struct("<QQ")
 _PREFIX = _SEAL.size + _SIZES.size
+
+
+# The stored, unique field that names a document.
+ID_FIELD = "id"
 
 
 def key_of(field: str, text: bytes) -> bytes:
@@ -99,6 +103,15 @@ class SegmentArrays:
         found = self.arrays.get("len:" + field)
         return found if found is not None else np.zeros(self.doc_count, dtype=np.int32)
 
+    def holders(self, doc_id: str) -> np.ndarray:
+        """Return the local document numbers (deleted ones too) whose id hashes as doc_id's
+        does: a sorted search, the same work whether or not the id is there."""
+        hashes = self.arrays["id_hashes"]
+        wanted = np.uint64(_hash(key_of(ID_FIELD, doc_id.encode())))
+        start = int(np.searchsorted(hashes, wanted, side="left"))
+        end = int(np.searchsorted(hashes, wanted, side="right"))
+        return self.arrays["id_docs"][start:end]
+
     def exact_lengths(self, field: str) -> np.ndarray | None:
         """Return the field's exact length in each document (uint32), or None if unscored."""
         return self.arrays.get("tokens:" + field)
@@ -116,7 +129,14 @@ def derive(leaf: Any, fields: Iterable[str], position_fields: Iterable[str]
     ids: list[np.ndarray] = []
     weights: list[np.ndarray] = []
     pkeys: list[np.ndarray] = []
+    id_hashes: list[int] = []
+    id_docs: list[np.ndarray] = []
     for field, text in whoosh_private.segment_terms(leaf):
+        if field == ID_FIELD:
+            holders = whoosh_private.term_postings(leaf, field, text, False)
+            if holders is not None:
+                id_hashes.extend([_hash(key_of(field, text))] * len(holders[0]))
+                id_docs.append(holders[0])
         if field not in wanted:
             continue
         found = whoosh_private.term_postings(leaf, field, text, field in positional)
@@ -141,6 +161,9 @@ def derive(leaf: Any, fields: Iterable[str], position_fields: Iterable[str]
     for field in sorted(wanted):
         arrays["len:" + field] = whoosh_private.field_lengths(leaf, field)
     arrays.update(_exact_lengths(leaf, wanted, keys, ids, weights))
+    by_hash = np.argsort(np.asarray(id_hashes, dtype=np.uint64), kind="stable")
+    arrays["id_hashes"] = np.asarray(id_hashes, dtype=np.uint64)[by_hash]
+    arrays["id_docs"] = _joined(id_docs, np.int32)[by_hash]
     type_names, issued_names = _read_columns(leaf, arrays)
     header = {
         "format": FORMAT,

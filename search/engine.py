@@ -236,15 +236,22 @@ class SearchIndex:
     def document(self, doc_id: str, *, include_internal: bool = False) -> Document:
         """Return the stored document with this id, if the asker may see it.
 
-        Visibility is read from the columns before any stored field, so an
-        internal id answers like a missing one.
+        The id is looked up in the derived arrays (a sorted search per
+        segment, the same work whether the id is there or not), and the
+        documents' visibility in the columns, before any stored field is
+        read: an internal id answers like a missing one, in the same time.
         """
         state = self._current()
+        generation = state.generation
+        candidates = generation.snapshot.holders(doc_id)
+        seen = candidates[generation.visible[include_internal][candidates]]
         with _reading(state):
-            docnum = state.searcher.document_number(id=doc_id)
-            if docnum is None or not state.generation.visible[include_internal][docnum]:
-                raise DocumentNotFound(doc_id)
-            return from_stored(state.searcher.stored_fields(docnum))
+            for docnum in seen:
+                # The stored id settles a (64-bit) hash collision.
+                stored = state.searcher.stored_fields(int(docnum))
+                if stored.get("id") == doc_id:
+                    return from_stored(stored)
+        raise DocumentNotFound(doc_id)
 
     def search(self, request: SearchRequest) -> SearchResult:
         """Answer one request: the page of hits, the total and facet counts over all matches."""

@@ -138,6 +138,12 @@ class Snapshot:
                     self._scored_bytes -= dropped.docs.nbytes + dropped.scores.nbytes
         return found
 
+    def holders(self, doc_id: str) -> np.ndarray:
+        """Return the global document numbers (deleted ones too) that may have this id."""
+        found = [segment.holders(doc_id) + np.int32(offset)
+                 for offset, segment in zip(self.offsets, self.segments, strict=False)]
+        return np.concatenate(found) if found else _EMPTY_IDS
+
     def positions(self, field: str, text: str) -> list[tuple[int, np.ndarray]]:
         """Return the term's position keys (local docnum << 32 | position), ascending,
         segment by segment, each with the segment's first global docnum."""
