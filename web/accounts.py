@@ -212,21 +212,26 @@ class Accounts:
 def secret_key(folder: Path) -> str:
     """Return the instance's secret key for signing sessions, made on first use; every
     worker and every restart reads the same one."""
-    _private_folder(folder)
     path = folder / SECRET_KEY_FILE
     try:
-        descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    except FileExistsError:
-        pass
-    else:
-        with os.fdopen(descriptor, "w") as out:
-            out.write(secrets.token_hex(32))
-    for _ in range(100):
-        key = path.read_text().strip()
-        if key:
-            return key
-        # Another process made the file and is writing it.
-        os.sched_yield()
+        _private_folder(folder)
+        try:
+            descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(descriptor, "w") as out:
+                out.write(secrets.token_hex(32))
+        for _ in range(100):
+            key = path.read_text().strip()
+            if key:
+                return key
+            # Another process made the file and is writing it.
+            os.sched_yield()
+    except OSError as error:
+        raise AccountError(f"the instance folder {folder} cannot be used ({error.strerror}): "
+                           "set TRACUU_INSTANCE_DIR to a folder this user may write, or "
+                           "TRACUU_SECRET_KEY") from None
     raise AccountError(f"{path} is empty: remove it and start again")
 
 
