@@ -106,6 +106,10 @@ class Snapshot:
         """Return BM25's statistics over the documents visible marks (live ones only)."""
         if len(visible) != self.size:
             raise ValueError(f"visible has {len(visible)} documents, the generation {self.size}")
+        if visible.all():
+            # Nothing hidden and nothing deleted: Whoosh's own statistics, which cost
+            # no count per term.
+            return self.whoosh
         totals = {}
         for field in self.whoosh.field_totals:
             total = 0
