@@ -131,12 +131,10 @@ def derive(leaf: Any, fields: Iterable[str], position_fields: Iterable[str]
     pkeys: list[np.ndarray] = []
     id_hashes: list[int] = []
     id_docs: list[np.ndarray] = []
+    for text, holders in whoosh_private.id_holders(leaf, ID_FIELD):
+        id_hashes.extend([_hash(key_of(ID_FIELD, text))] * len(holders))
+        id_docs.append(holders)
     for field, text in whoosh_private.segment_terms(leaf):
-        if field == ID_FIELD:
-            holders = whoosh_private.term_postings(leaf, field, text, False)
-            if holders is not None:
-                id_hashes.extend([_hash(key_of(field, text))] * len(holders[0]))
-                id_docs.append(holders[0])
         if field not in wanted:
             continue
         found = whoosh_private.term_postings(leaf, field, text, field in positional)

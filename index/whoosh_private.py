@@ -203,6 +203,19 @@ def _postings_matcher(leaf: Any, field: str, text: bytes) -> Any | None:
         return None
 
 
+def id_holders(leaf: Any, field: str) -> Iterator[tuple[bytes, np.ndarray]]:
+    """Yield each term of a unique field with its local document numbers (deleted ones
+    too). A term held by one document (nearly all) is read from its term info alone,
+    where Whoosh keeps the lowest document number, without opening its postings."""
+    for text, info in leaf.iter_field(field):
+        if info.doc_frequency() == 1:
+            yield text, np.asarray([info.min_id()], dtype=np.int32)
+            continue
+        found = term_postings(leaf, field, text, False)
+        if found is not None:
+            yield text, found[0]
+
+
 def segment_terms(leaf: Any) -> Iterator[tuple[str, bytes]]:
     """Yield (field, term bytes) of every term of a segment, in order."""
     yield from leaf.all_terms()
