@@ -206,7 +206,7 @@ def test_user_list_and_remove(instance: Path) -> None:
 def test_user_passwd_changes_the_password(instance: Path) -> None:
     """Change a password (typed twice); the old one no longer signs in."""
     add(instance)
-    epoch = Accounts(instance).users()[0].epoch
+    session = Accounts(instance).start_session("lan", 3600)
     result = tracuu("user", "passwd", "lan", "--instance", instance,
                     input=f"{NEW_PASSWORD}\n{NEW_PASSWORD}\n")
     assert result.exit_code == 0, result.output
@@ -214,12 +214,13 @@ def test_user_passwd_changes_the_password(instance: Path) -> None:
     accounts = Accounts(instance)
     assert accounts.verify("lan", PASSWORD) is None
     assert accounts.verify("lan", NEW_PASSWORD) is not None
-    assert accounts.users()[0].epoch > epoch  # its sessions end
+    assert accounts.session_user(session, 3600) is None  # its sessions end
 
 
 def test_user_passwd_refuses_and_keeps_the_password(instance: Path) -> None:
     """Keep the password when the new one is weak or mistyped; refuse a missing account."""
     add(instance)
+    session = Accounts(instance).start_session("lan", 3600)
     refused(tracuu("user", "passwd", "lan", "--password-stdin", "--instance", instance,
                    input="ngắn\n"), "at least 12 characters")
     result = tracuu("user", "passwd", "lan", "--instance", instance,
@@ -229,7 +230,7 @@ def test_user_passwd_refuses_and_keeps_the_password(instance: Path) -> None:
                    input=NEW_PASSWORD + "\n"), "no account")
     assert Accounts(instance).verify("lan", PASSWORD) is not None
     assert Accounts(instance).verify("lan", NEW_PASSWORD) is None
-    assert Accounts(instance).users()[0].epoch == 1
+    assert Accounts(instance).session_user(session, 3600) is not None
 
 
 def test_password_stdin_reads_one_line(instance: Path) -> None:

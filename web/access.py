@@ -10,18 +10,16 @@ the public. Answers to staff are never stored by a cache.
 from __future__ import annotations
 
 import logging
-import time
 from dataclasses import dataclass
 
 from flask import Flask, Response, current_app, g, jsonify, request, session
 from flask.typing import ResponseReturnValue
-from flask_login import current_user, logout_user
+from flask_login import current_user
 
 from web.accounts import Accounts
 
 log = logging.getLogger(__name__)
 
-SIGNED_IN_AT = "signed_in_at"
 INVALID_TOKEN = {"error": {"code": "invalid_token",
                            "message": "Mã truy cập (token) không hợp lệ hoặc đã bị thu hồi."}}
 
@@ -76,14 +74,13 @@ def register(app: Flask) -> None:
             g.tracuu_asker = Asker(record.name, "token")
             return None
         if current_user.is_authenticated:
-            signed_in = session.get(SIGNED_IN_AT)
-            if not isinstance(signed_in, int | float) or \
-                    time.time() - signed_in > session_seconds():
-                log.warning("session of %s expired", current_user.name)
-                logout_user()
-                session.clear()
-                return None
             g.tracuu_asker = Asker(current_user.name, "session")
+        elif "_user_id" in session:
+            # A sign-in that expired, was signed out elsewhere, or whose account
+            # changed password or was removed: the cookie is cleared.
+            log.warning("session ended (expired, signed out, new password or account "
+                        "removed) for a request from %s", request.remote_addr)
+            session.clear()
         return None
 
     @app.after_request

@@ -1,10 +1,11 @@
 """Staff accounts and API tokens: one SQLite file in the instance folder.
 
-Passwords are kept as Werkzeug scrypt hashes, tokens as SHA-256 digests
-(a token is 32 random bytes, so a fast digest is enough); neither is ever
-stored as given. The folder (mode 0700) and its files (0600) are made on
-first use. A user's "epoch" changes with the password, and sessions name
-it, so that a new password or a removed account ends every session.
+Passwords are kept as Werkzeug scrypt hashes; tokens and session ids as
+SHA-256 digests (each is 32 random bytes, so a fast digest is enough); none
+is ever stored as given. The folder (mode 0700) and its files (0600) are
+made on first use. A sign-in is a row here, which the session cookie names:
+signing out, a new password or a removed account deletes the rows, so a
+copy of the cookie kept from before signs nobody in.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import os
 import re
 import secrets
 import sqlite3
+import time
 import unicodedata
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
@@ -33,8 +35,12 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS users (
     name TEXT PRIMARY KEY,
     password_hash TEXT NOT NULL,
-    epoch INTEGER NOT NULL,
     created TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sessions (
+    digest TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    started REAL NOT NULL
 );
 CREATE TABLE IF NOT EXISTS tokens (
     name TEXT PRIMARY KEY,
@@ -56,7 +62,6 @@ class User:
     """A staff account, as sessions know it."""
 
     name: str
-    epoch: int
     created: str
 
 
@@ -112,12 +117,12 @@ class Accounts:
         """Add an account; refuse a name that exists or a weak password."""
         name = normalize_name(name)
         check_password(password)
-        user = User(name, 1, _now())
+        user = User(name, _now())
         with self._connect() as db:
             try:
-                db.execute("INSERT INTO users VALUES (?, ?, ?, ?)",
+                db.execute("INSERT INTO users VALUES (?, ?, ?)",
                            (name, generate_password_hash(password, method="scrypt"),
-                            user.epoch, user.created))
+                            user.created))
             except sqlite3.IntegrityError:
                 raise AccountError(f"the account {name!r} exists already") from None
         return user
@@ -127,11 +132,11 @@ class Accounts:
         name = normalize_name(name)
         check_password(password)
         with self._connect() as db:
-            changed = db.execute("UPDATE users SET password_hash = ?, epoch = epoch + 1 "
-                                 "WHERE name = ?",
+            changed = db.execute("UPDATE users SET password_hash = ? WHERE name = ?",
                                  (generate_password_hash(password, method="scrypt"), name))
             if not changed.rowcount:
                 raise AccountError(f"there is no account {name!r}")
+            db.execute("DELETE FROM sessions WHERE name = ?", (name,))
 
     def remove_user(self, name: str) -> None:
         """Remove an account, which ends its sessions."""
@@ -139,11 +144,12 @@ class Accounts:
         with self._connect() as db:
             if not db.execute("DELETE FROM users WHERE name = ?", (name,)).rowcount:
                 raise AccountError(f"there is no account {name!r}")
+            db.execute("DELETE FROM sessions WHERE name = ?", (name,))
 
     def users(self) -> list[User]:
         """Return every account, by name."""
         with self._connect() as db:
-            rows = db.execute("SELECT name, epoch, created FROM users ORDER BY name")
+            rows = db.execute("SELECT name, created FROM users ORDER BY name")
             return [User(*row) for row in rows]
 
     def user(self, name: str) -> User | None:
@@ -153,7 +159,7 @@ class Accounts:
         except AccountError:
             return None
         with self._connect() as db:
-            row = db.execute("SELECT name, epoch, created FROM users WHERE name = ?",
+            row = db.execute("SELECT name, created FROM users WHERE name = ?",
                              (name,)).fetchone()
         return User(*row) if row else None
 
@@ -165,12 +171,40 @@ class Accounts:
         except AccountError:
             name = ""
         with self._connect() as db:
-            row = db.execute("SELECT name, epoch, created, password_hash FROM users "
+            row = db.execute("SELECT name, created, password_hash FROM users "
                              "WHERE name = ?", (name,)).fetchone()
         if row is None or len(password) > MAX_PASSWORD_LENGTH:
             check_password_hash(_UNKNOWN_USER_HASH, password[:MAX_PASSWORD_LENGTH])
             return None
-        return User(*row[:3]) if check_password_hash(row[3], password) else None
+        return User(*row[:2]) if check_password_hash(row[2], password) else None
+
+    # Sessions
+
+    def start_session(self, name: str, lifetime: float) -> str:
+        """Record a sign-in; return its id, which the session cookie carries."""
+        session_id = secrets.token_urlsafe(32)
+        now = time.time()
+        with self._connect() as db:
+            db.execute("DELETE FROM sessions WHERE started < ?", (now - lifetime,))
+            db.execute("INSERT INTO sessions VALUES (?, ?, ?)",
+                       (_digest(session_id), normalize_name(name), now))
+        return session_id
+
+    def session_user(self, session_id: str, lifetime: float) -> User | None:
+        """Return the account a sign-in is for, if it is recorded, its account exists and
+        it started less than lifetime seconds ago; else None."""
+        if len(session_id) > 200:
+            return None
+        with self._connect() as db:
+            row = db.execute("SELECT users.name, users.created FROM sessions JOIN users "
+                             "ON users.name = sessions.name WHERE digest = ? AND started >= ?",
+                             (_digest(session_id), time.time() - lifetime)).fetchone()
+        return User(*row) if row else None
+
+    def end_session(self, session_id: str) -> None:
+        """Forget a sign-in (signing out)."""
+        with self._connect() as db:
+            db.execute("DELETE FROM sessions WHERE digest = ?", (_digest(session_id),))
 
     # Tokens
 

@@ -33,8 +33,9 @@ def healthz() -> ResponseReturnValue:
 def limit(limiter: Limiter) -> None:
     """Bound the public's requests per address (API_RATE_LIMIT); staff and the health
     check are not counted."""
-    limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], scope="api",
-                  exempt_when=_exempt)(blueprint)
+    # Shared: one budget per address for every endpoint of the API together.
+    limiter.shared_limit(lambda: current_app.config["API_RATE_LIMIT"], scope="api",
+                         exempt_when=_exempt)(blueprint)
 
 
 def _exempt() -> bool:

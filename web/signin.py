@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -22,12 +21,12 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
-from flask_login import LoginManager, UserMixin, login_user, logout_user
+from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from web.access import SIGNED_IN_AT, accounts, asker
+from web.access import accounts, asker, session_seconds
 from web.accounts import MAX_PASSWORD_LENGTH, AccountError, User, normalize_name
 from web.errors import WebError, answer
 
@@ -41,15 +40,15 @@ TOO_MANY = ("Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {mi
 
 
 class Staff(UserMixin):
-    """A signed-in account, as Flask-Login keeps it: the session names its epoch, so that a
-    new password or a removed account ends the session."""
+    """A signed-in account, as Flask-Login keeps it: by the id of the sign-in (recorded in
+    the instance folder), never by the account's name."""
 
-    def __init__(self, user: User) -> None:
+    def __init__(self, user: User, session_id: str) -> None:
         self.name = user.name
-        self.epoch = user.epoch
+        self.session_id = session_id
 
     def get_id(self) -> str:
-        return f"{self.epoch}:{self.name}"
+        return self.session_id
 
 
 class LoginForm(FlaskForm):
@@ -78,9 +77,8 @@ def login() -> ResponseReturnValue:
         log.warning("sign-in failed for %r from %s", _account_name(), request.remote_addr)
         return render_template("login.html", form=form, next_url=next_url, error=FAILED), 401
     session.clear()  # a new session: nothing of the anonymous one is kept
-    login_user(Staff(user))
+    login_user(Staff(user, accounts().start_session(user.name, session_seconds())))
     session.permanent = True
-    session[SIGNED_IN_AT] = time.time()
     log.warning("signed in: %s from %s", user.name, request.remote_addr)
     return redirect(next_url or url_for("pages.search"), 303)
 
@@ -89,6 +87,8 @@ def login() -> ResponseReturnValue:
 def logout() -> ResponseReturnValue:
     """Sign out (a POST with the form's CSRF token)."""
     name = asker().name if asker().via == "session" else None
+    if name:
+        accounts().end_session(current_user.session_id)
     logout_user()
     session.clear()
     if name:
@@ -123,10 +123,9 @@ def init_sessions(app: Flask) -> None:
     manager.session_protection = "basic"
 
     @manager.user_loader
-    def load(user_id: str) -> Staff | None:
-        epoch, _, name = user_id.partition(":")
-        user = accounts().user(name)
-        return Staff(user) if user is not None and str(user.epoch) == epoch else None
+    def load(session_id: str) -> Staff | None:
+        user = accounts().session_user(session_id, session_seconds())
+        return Staff(user, session_id) if user is not None else None
 
 
 def init(app: Flask, limiter: Limiter) -> None:
