@@ -16,10 +16,11 @@ import os
 import re
 import secrets
 import sqlite3
+import threading
 import time
 import unicodedata
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,16 +101,34 @@ class Accounts:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.path = folder / DATABASE
+        self._local = threading.local()
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        _private_folder(self.folder)
-        if not self.path.exists():
+        connection = self._connection()
+        with connection:  # one transaction, committed or rolled back
+            yield connection
+
+    def _connection(self) -> sqlite3.Connection:
+        """Return this thread's connection to the file, opened again when the file is not
+        the one it was opened on (replaced by a restore from a backup, say)."""
+        try:
+            found = os.stat(self.path)
+        except FileNotFoundError:
+            _private_folder(self.folder)
             os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
-        with closing(sqlite3.connect(self.path, timeout=10)) as connection:
-            connection.executescript(_SCHEMA)
-            with connection:  # one transaction, committed or rolled back
-                yield connection
+            found = os.stat(self.path)
+        identity = (os.getpid(), found.st_dev, found.st_ino)
+        known = getattr(self._local, "connection", None)
+        if known is not None and known[0] == identity:
+            connection: sqlite3.Connection = known[1]
+            return connection
+        if known is not None and known[0][0] == os.getpid():
+            known[1].close()
+        connection = sqlite3.connect(self.path, timeout=10, check_same_thread=False)
+        connection.executescript(_SCHEMA)
+        self._local.connection = (identity, connection)
+        return connection
 
     # Accounts
 
