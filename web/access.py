@@ -73,9 +73,11 @@ def register(app: Flask) -> None:
                     "WWW-Authenticate": 'Bearer realm="tracuu", error="invalid_token"'}
             g.tracuu_asker = Asker(record.name, "token")
             return None
+        if "_user_id" not in session:  # Flask-Login's key: nobody signed in
+            return None
         if current_user.is_authenticated:
             g.tracuu_asker = Asker(current_user.name, "session")
-        elif "_user_id" in session:
+        else:
             # A sign-in that expired, was signed out elsewhere, or whose account
             # changed password or was removed: the cookie is cleared.
             log.warning("session ended (expired, signed out, new password or account "

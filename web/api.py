@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request
+from typing import Any
+
+from flask import Blueprint, Flask, current_app, jsonify
 from flask.typing import ResponseReturnValue
 from flask_limiter import Limiter
 
@@ -30,14 +32,16 @@ def healthz() -> ResponseReturnValue:
     return jsonify({"status": "ok", **index_stats()})
 
 
-def limit(limiter: Limiter) -> None:
-    """Bound the public's requests per address (API_RATE_LIMIT); staff and the health
-    check are not counted."""
-    # Shared: one budget per address for every endpoint of the API together.
-    limiter.shared_limit(lambda: current_app.config["API_RATE_LIMIT"], scope="api",
-                         exempt_when=_exempt)(blueprint)
+def limit(app: Flask, limiter: Limiter) -> None:
+    """Bound the public's requests per address (API_RATE_LIMIT) to the API's views; staff
+    and the health check are not counted."""
+    # Shared: one budget per address for every view of the API together.
+    shared: Any = limiter.shared_limit(lambda: current_app.config["API_RATE_LIMIT"], scope="api",
+                                  exempt_when=_exempt)
+    for endpoint, view in list(app.view_functions.items()):
+        if endpoint.startswith(blueprint.name + ".") and endpoint != "api.healthz":
+            app.view_functions[endpoint] = shared(view)
 
 
 def _exempt() -> bool:
-    return (not current_app.config["API_RATE_LIMIT"] or asker().staff
-            or request.endpoint == "api.healthz")
+    return not current_app.config["API_RATE_LIMIT"] or asker().staff

@@ -7,8 +7,8 @@ and no other site may frame the pages.
 
 from __future__ import annotations
 
-from flask import Flask, Response
-from flask.sessions import SecureCookieSessionInterface
+from flask import Flask, Request, Response, request
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 CONTENT_SECURITY_POLICY = "; ".join((
@@ -35,9 +35,13 @@ class SessionInterface(SecureCookieSessionInterface):
     (as ProxyFix reports it behind a proxy), or always when SECURE_COOKIES is set."""
 
     def get_cookie_secure(self, app: Flask) -> bool:
-        from flask import request
-
         return bool(app.config["SECURE_COOKIES"]) or request.is_secure
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        # Most requests carry no cookie: they need no signing serializer.
+        if self.get_cookie_name(app) not in request.cookies:
+            return self.session_class()
+        return super().open_session(app, request)
 
 
 def register(app: Flask) -> None:
