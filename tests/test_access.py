@@ -352,6 +352,19 @@ def test_a_cookie_kept_from_before_sign_out_no_longer_signs_in(
     assert not is_staff_view(replay, internal_ids[0])
 
 
+def test_signing_in_again_ends_the_earlier_sign_in(
+        web: FlaskClient, internal_ids: list[str]) -> None:
+    """End the sign-in a session held when it signs in again: its old cookie is public."""
+    assert sign_in(web).status_code == 303
+    cookie = web.get_cookie("tracuu_session")
+    assert cookie is not None
+    assert sign_in(web).status_code == 303
+    assert is_staff_view(web, internal_ids[0])
+    replay = web.application.test_client()
+    replay.set_cookie("tracuu_session", cookie.value)
+    assert not is_staff_view(replay, internal_ids[0])
+
+
 def test_sign_ins_sign_outs_and_failures_are_logged_once_each(
         web: FlaskClient, caplog: pytest.LogCaptureFixture) -> None:
     """Log one line per sign-in, failure and sign-out, with the name, never the password."""

@@ -76,6 +76,8 @@ def login() -> ResponseReturnValue:
         g.signin_failed = True
         log.warning("sign-in failed for %r from %s", _account_name(), request.remote_addr)
         return render_template("login.html", form=form, next_url=next_url, error=FAILED), 401
+    if asker().via == "session":  # signing in again: the earlier sign-in ends
+        accounts().end_session(current_user.session_id)
     session.clear()  # a new session: nothing of the anonymous one is kept
     login_user(Staff(user, accounts().start_session(user.name, session_seconds())))
     session.permanent = True
@@ -98,10 +100,14 @@ def logout() -> ResponseReturnValue:
 
 
 def _local(url: str) -> str:
-    """Return url if it is a path on this site (never another site's address), else ""."""
+    """Return url if it is a path on this site (never another site's address), else "".
+
+    Browsers drop tabs and line breaks from an address and read a backslash as a
+    slash, so "/\t/example.org" would be another site: any such character refuses it.
+    """
     parts = urlsplit(url)
     if parts.scheme or parts.netloc or not url.startswith("/") or url.startswith("//") \
-            or "\\" in url:
+            or "\\" in url or any(char.isspace() or not char.isprintable() for char in url):
         return ""
     return url
 
