@@ -816,3 +816,24 @@ def test_no_page_holds_inline_script_or_style(new_app: Callable[..., Flask], pub
     for name, response in pages.items():
         assert response.mimetype == "text/html", name
         assert inline_code(response) == [], name
+
+
+def test_an_unreadable_accounts_file_answers_503_never_500(
+        instance: Path, index_dir: Path, make_app: Callable[[Path], Flask]) -> None:
+    """Answer 503 (JSON, Retry-After) to a token or a sign-in while the accounts file cannot
+    be opened; the public is served as usual."""
+    instance.mkdir(mode=0o700)
+    (instance / "accounts.sqlite3").mkdir()  # not a file SQLite can open
+    app = make_app(index_dir)
+    app.config["INSTANCE_DIR"] = str(instance)
+    app.extensions["tracuu.accounts"] = Accounts(instance)
+    client = app.test_client()
+    response = client.get("/api/v1/search", headers={"Authorization": "Bearer tracuu_x"})
+    assert response.status_code == 503 and "Retry-After" in response.headers
+    assert json_error(response)["code"] == "accounts_unavailable"
+    page = client.get("/login")
+    token = page_of(page).xpath('//input[@name="csrf_token"]/@value')[0]
+    response = client.post("/login", data={"csrf_token": token, "name": NAME,
+                                           "password": PASSWORD})
+    assert response.status_code == 503
+    assert client.get("/api/v1/search?q=chi+bo").status_code == 200

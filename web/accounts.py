@@ -58,6 +58,10 @@ class AccountError(ValueError):
     """A request about accounts or tokens that cannot be done; the message says why."""
 
 
+class AccountsUnavailable(AccountError):
+    """The accounts file cannot be opened or read (permissions, a damaged file)."""
+
+
 @dataclass(frozen=True)
 class User:
     """A staff account, as sessions know it."""
@@ -105,9 +109,15 @@ class Accounts:
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        connection = self._connection()
-        with connection:  # one transaction, committed or rolled back
-            yield connection
+        try:
+            connection = self._connection()
+            with connection:  # one transaction, committed or rolled back
+                yield connection
+        except sqlite3.IntegrityError:
+            raise
+        except (OSError, sqlite3.Error) as error:
+            raise AccountsUnavailable(f"the accounts file {self.path} cannot be used "
+                                      f"({type(error).__name__}: {error})") from error
 
     def _connection(self) -> sqlite3.Connection:
         """Return this thread's connection to the file, opened again when the file is not

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from web.accounts import AccountError, Accounts
+from web.accounts import AccountError, Accounts, AccountsUnavailable
 from web.settings import defaults
 
 INSTANCE_ENV = "TRACUU_INSTANCE_DIR"
@@ -31,6 +31,10 @@ def _refusing(command: Callable[..., None]) -> Callable[..., None]:
     def run(*args: object, **kwargs: object) -> None:
         try:
             command(*args, **kwargs)
+        except AccountsUnavailable as error:
+            click.echo(f"error: {error}; check the instance folder and its permissions",
+                       err=True)
+            sys.exit(4)
         except AccountError as error:
             click.echo(f"error: {error}", err=True)
             sys.exit(1)

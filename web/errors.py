@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from index.faults import IndexFault, IndexMissing
 from search import DocumentNotFound, InvalidParameter, SearchError
+from web.accounts import AccountsUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +81,11 @@ class WebError(Exception):
             log.error("index not served: %s", error)
             return cls(503, "index_unavailable", "Chỉ mục tìm kiếm tạm thời không phục vụ "
                        "được. Vui lòng thử lại sau ít phút.", [("Retry-After", RETRY_AFTER)])
+        if isinstance(error, AccountsUnavailable):
+            log.error("%s", error)
+            return cls(503, "accounts_unavailable", "Tạm thời không kiểm tra được tài khoản "
+                       "và mã truy cập. Vui lòng thử lại sau ít phút.",
+                       [("Retry-After", RETRY_AFTER)])
         if isinstance(error, CSRFError):
             return cls(400, "csrf_failed", "Biểu mẫu đã hết hạn hoặc thiếu mã bảo vệ. "
                        "Hãy tải lại trang rồi gửi lại.")
