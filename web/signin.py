@@ -103,11 +103,12 @@ def _local(url: str) -> str:
     """Return url if it is a path on this site (never another site's address), else "".
 
     Browsers drop tabs and line breaks from an address and read a backslash as a
-    slash, so "/\t/example.org" would be another site: any such character refuses it.
+    slash, so "/\t/example.org" would be another site: a backslash or any control
+    character refuses it.
     """
     parts = urlsplit(url)
     if parts.scheme or parts.netloc or not url.startswith("/") or url.startswith("//") \
-            or "\\" in url or any(char.isspace() or not char.isprintable() for char in url):
+            or "\\" in url or not url.isprintable():
         return ""
     return url
 
