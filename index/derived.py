@@ -82,6 +82,27 @@ class SegmentArrays:
             index += 1
         return None
 
+    def find_many(self, keys: list[bytes]) -> np.ndarray:
+        """Return the index of each key's term (-1 where the segment lacks it), searched
+        all at once."""
+        hashes = self.arrays["hashes"]
+        wanted = np.fromiter((_hash(key) for key in keys), dtype=np.uint64, count=len(keys))
+        places = np.searchsorted(hashes, wanted)
+        found = np.full(len(keys), -1, dtype=np.int64)
+        starts, blob = self.arrays["key_starts"], self.arrays["key_blob"]
+        for number, (key, place) in enumerate(zip(keys, places.tolist(), strict=True)):
+            while place < len(hashes) and hashes[place] == wanted[number]:
+                if blob[starts[place]:starts[place + 1]].tobytes() == key:
+                    found[number] = place
+                    break
+                place += 1
+        return found
+
+    def postings_of(self, index: int) -> np.ndarray:
+        """Return the local document numbers of the term at index (from find_many)."""
+        start, end = self.arrays["starts"][index:index + 2]
+        return self.arrays["ids"][start:end]
+
     def term(self, key: bytes) -> tuple[np.ndarray, np.ndarray] | None:
         """Return the term's local document numbers and weights, or None."""
         index = self._find(key)

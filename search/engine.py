@@ -32,7 +32,7 @@ from search.evaluate import Evaluator
 from search.facets import DOC_TYPE, YEAR
 from search.highlight import opening, snippet
 from search.postings import Snapshot
-from search.query import build_query
+from search.query import Clause, build_query
 from search.request import SearchRequest
 from search.result import Hit, SearchResult
 
@@ -259,8 +259,17 @@ class SearchIndex:
         searcher, generation = state.searcher, state.generation
         snapshot, columns = generation.snapshot, generation.columns
         allowed = generation.visible[request.include_internal]
-        user_query = build_query(request.query, searcher.schema)
-        evaluator = Evaluator(snapshot, generation.statistics[request.include_internal])
+        statistics = generation.statistics[request.include_internal]
+
+        def rarity(clauses: list[Clause]) -> list[int]:
+            # A word's documents among those the asker may see; phrases and
+            # numbers are the most selective clauses.
+            words = [clause.folded[0] for clause in clauses if clause.kind == "word"]
+            counts = iter(snapshot.document_frequencies("content", words, statistics))
+            return [next(counts) if clause.kind == "word" else 0 for clause in clauses]
+
+        user_query = build_query(request.query, searcher.schema, rarity)
+        evaluator = Evaluator(snapshot, statistics)
         if user_query.min_match >= len(user_query.clauses):
             found = evaluator.matches(user_query.all_words)
             keep = allowed[found.docs]
@@ -273,7 +282,7 @@ class SearchIndex:
         else:
             # A long query: documents with enough of its words, best first.
             found = evaluator.matches(user_query.any_words)
-            counts = np.zeros(snapshot.size, dtype=np.int16)  # up to 250 clauses
+            counts = np.zeros(snapshot.size, dtype=np.int16)  # up to MAX_RANKED_CLAUSES
             for clause in user_query.clauses:
                 counts[evaluator.matches(clause).docs] += 1
             keep = allowed[found.docs] & (counts[found.docs] >= user_query.min_match)

@@ -148,6 +148,29 @@ class Snapshot:
                  for offset, segment in zip(self.offsets, self.segments, strict=False)]
         return np.concatenate(found) if found else _EMPTY_IDS
 
+    def document_frequencies(self, field: str, texts: list[str], statistics: Statistics
+                             ) -> list[int]:
+        """Return how many documents that count for statistics hold each term (no score
+        is computed; every segment is searched once for all the terms)."""
+        keys = [self._key(field, text) for text in texts]
+        present = [index for index, key in enumerate(keys) if key is not None]
+        found = [0] * len(texts)
+        if not present:
+            return found
+        wanted = [key for key in keys if key is not None]
+        for offset, segment in zip(self.offsets, self.segments, strict=False):
+            places = segment.find_many(wanted)
+            starts = segment.arrays["starts"]
+            for number, place in zip(present, places.tolist(), strict=True):
+                if place < 0:
+                    continue
+                if statistics.visible is None:
+                    found[number] += int(starts[place + 1] - starts[place])
+                else:
+                    found[number] += statistics.frequency(
+                        segment.postings_of(place) + np.int32(offset))
+        return found
+
     def positions(self, field: str, text: str) -> list[tuple[int, np.ndarray]]:
         """Return the term's position keys (local docnum << 32 | position), ascending,
         segment by segment, each with the segment's first global docnum."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +31,10 @@ BIGRAM_BOOST = 2.0
 # question, say) needs LONG_QUERY_SHARE of them, and ranking does the rest.
 ALL_REQUIRED_UP_TO = 3
 LONG_QUERY_SHARE = 0.5
+# A long query (a pasted question, up to 2,000 characters) is ranked on its
+# rarest distinct words, at most this many: they carry nearly all of BM25's
+# weight, and the engine's work stays bounded.
+MAX_RANKED_CLAUSES = 64
 NUMBER_BOOST = 50.0
 CITATION_BOOST = 5.0
 
@@ -109,9 +114,15 @@ def _is_number_label(clause: Clause, following: list[Clause]) -> bool:
             and following[0].kind == "number" and not clause.negated)
 
 
-def build_query(text: str, schema: Any) -> UserQuery:
-    """Return the queries for text; an empty text matches every document."""
-    clauses = parse_clauses(text)
+def build_query(text: str, schema: Any,
+                rarity: Callable[[list[Clause]], list[int]] | None = None) -> UserQuery:
+    """Return the queries for text; an empty text matches every document.
+
+    ``rarity`` (the document frequencies of clauses) chooses the clauses a
+    long query is ranked on; without it the first ones are kept.
+    """
+    typed = parse_clauses(text)
+    clauses = _bounded(typed, rarity)
     positive = [clause for clause in clauses if not clause.negated]
     negative = [clause for clause in clauses if clause.negated]
     parts = [_clause_query(clause) for clause in positive]
@@ -129,7 +140,10 @@ def build_query(text: str, schema: Any) -> UserQuery:
     else:
         all_words = query.And(parts) if len(parts) > 1 else parts[0]
         any_words = query.Or(parts) if len(parts) > 1 else None
-    bonus = _bonus(clauses, segments_words(schema))
+    # Words typed side by side, of those kept.
+    kept = set(clauses)
+    bonus = _bonus([clause if clause in kept else None for clause in typed],
+                   segments_words(schema))
     if bonus is not None:
         all_words = query.AndMaybe(all_words, bonus)
         any_words = query.AndMaybe(any_words, bonus) if any_words is not None else None
@@ -139,6 +153,23 @@ def build_query(text: str, schema: Any) -> UserQuery:
         any_words = query.AndNot(any_words, excluded) if any_words is not None else None
     terms = frozenset(term for clause in positive for term in clause.folded)
     return UserQuery(all_words, any_words, tuple(parts), min_match, terms)
+
+
+def _bounded(clauses: list[Clause], rarity: Callable[[list[Clause]], list[int]] | None
+             ) -> list[Clause]:
+    """Keep a short query as typed; of a long one, its distinct clauses, only the
+    MAX_RANKED_CLAUSES rarest positive ones (with every exclusion), in the order typed."""
+    if sum(not clause.negated for clause in clauses) <= MAX_RANKED_CLAUSES:
+        return clauses
+    distinct = list(dict.fromkeys(clauses))
+    positive = [clause for clause in distinct if not clause.negated]
+    frequencies = rarity(positive) if rarity else [1] * len(positive)
+    # The rarest first, but a word no document holds (a typo, say) last: it
+    # ranks nothing.
+    ranked = sorted(range(len(positive)),
+                    key=lambda index: (frequencies[index] == 0, frequencies[index], index))
+    kept = {positive[index] for index in ranked[:MAX_RANKED_CLAUSES]}
+    return [clause for clause in distinct if clause.negated or clause in kept]
 
 
 def _fields(text: str, exact: bool = False, boost: float = 1.0) -> Any:
@@ -174,14 +205,14 @@ def _clause_query(clause: Clause) -> Any:
     return query.AndMaybe(folded, _fields(clause.exact[0], exact=True, boost=EXACT_BOOST))
 
 
-def _bonus(clauses: list[Clause], segmented: bool) -> Any | None:
+def _bonus(clauses: list[Clause | None], segmented: bool) -> Any | None:
     """Return the optional query that ranks words typed side by side higher where they
     also stand side by side: each adjacent pair as a phrase and, in a segmented
-    index, pyvi's multi-syllable words."""
+    index, pyvi's multi-syllable words. None stands for a clause left out."""
     extras: list[Any] = []
     for first, second in zip(clauses, clauses[1:], strict=False):
-        if (first.kind == second.kind == "word" and not first.negated
-                and not second.negated):
+        if (first is not None and second is not None and first.kind == second.kind == "word"
+                and not first.negated and not second.negated):
             extras.append(query.Phrase("content", [first.folded[0], second.folded[0]],
                                        boost=BIGRAM_BOOST))
     if segmented:
@@ -189,7 +220,7 @@ def _bonus(clauses: list[Clause], segmented: bool) -> Any | None:
     return query.Or(extras) if extras else None
 
 
-def _compounds(clauses: list[Clause]) -> list[Any]:
+def _compounds(clauses: list[Clause | None]) -> list[Any]:
     """Return queries for pyvi's multi-syllable words among consecutive typed words."""
     words: list[Any] = []
     run: list[Clause] = []
