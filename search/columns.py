@@ -20,6 +20,12 @@ class Columns:
     type_names: tuple[str, ...]
     issued: np.ndarray  # int32 rank of the issue date; -1 where undated
     public: np.ndarray  # bool
+    issued_names: tuple[str, ...] = ()  # the dates (YYYY-MM-DD) by rank
+
+    def issued_on(self, dates: tuple[str, ...]) -> np.ndarray:
+        """Return which documents were issued on one of the dates (bool by docnum)."""
+        ranks = [self.issued_names.index(date) for date in dates if date in self.issued_names]
+        return np.isin(self.issued, np.asarray(ranks, dtype=np.int32))
 
     @classmethod
     def of(cls, segments: list[SegmentArrays]) -> Columns:
@@ -41,12 +47,14 @@ class Columns:
         issued_ranks = np.concatenate(issued) if issued else np.zeros(0, np.int32)
         if issued_names and issued_names[0] == "":
             issued_ranks = issued_ranks - 1  # "" sorts first: undated is -1, dated from 0
+            issued_names = issued_names[1:]
         return cls(
             years=joined("year", np.int32),
             doc_types=np.concatenate(doc_types) if doc_types else np.zeros(0, np.int32),
             type_names=tuple(type_names),
             issued=issued_ranks.astype(np.int32),
             public=joined("public", bool),
+            issued_names=tuple(issued_names),
         )
 
     def type_codes(self, names: tuple[str, ...]) -> np.ndarray:

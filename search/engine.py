@@ -28,7 +28,7 @@ from index.record import Document
 from index.schema import POSITION_FIELDS, SEARCHED_FIELDS, from_stored
 from search.columns import Columns
 from search.errors import DocumentNotFound
-from search.evaluate import Evaluator
+from search.evaluate import Evaluator, Matches
 from search.facets import DOC_TYPE, YEAR
 from search.highlight import opening, snippet
 from search.postings import Snapshot
@@ -36,6 +36,9 @@ from search.query import Clause, build_query
 from search.request import SearchRequest
 from search.result import Hit, SearchResult
 
+# Added to the score of a document issued on the date a query names: above
+# any text score, as a document's own number is (search.query.NUMBER_BOOST).
+ISSUED_BOOST = 100.0
 # How often opening a generation is tried again when a writer removed one of
 # its files meanwhile (it then committed a newer one).
 _OPEN_ATTEMPTS = 5
@@ -272,6 +275,9 @@ class SearchIndex:
         evaluator = Evaluator(snapshot, statistics)
         if user_query.min_match >= len(user_query.clauses):
             found = evaluator.matches(user_query.all_words)
+            if user_query.dates:
+                # A date: the documents issued that day first, then those citing it.
+                found = _with(found, columns.issued_on(user_query.dates), ISSUED_BOOST)
             keep = allowed[found.docs]
             match = "all"
             if not keep.any() and user_query.any_words is not None:
@@ -344,6 +350,20 @@ def _reading(state: _State) -> Iterator[None]:
     except READ_ERRORS as error:
         raise IndexDamaged(state.generation.build.folder, f"its stored fields cannot be read "
                            f"({type(error).__name__}: {error})") from error
+
+
+def _with(found: Matches, chosen: np.ndarray, boost: float) -> Matches:
+    """Return found and the documents chosen marks (bool by docnum), boost added to the
+    score of each chosen one."""
+    if not chosen.any():
+        return found
+    scores = np.zeros(len(chosen), dtype=np.float64)
+    scores[found.docs] = found.scores
+    hit = chosen.copy()
+    hit[found.docs] = True
+    scores[chosen] += boost
+    docs = np.flatnonzero(hit).astype(np.int32)
+    return Matches(docs, scores[docs])
 
 
 def _year_filter(request: SearchRequest, years: np.ndarray) -> np.ndarray:

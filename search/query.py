@@ -74,6 +74,9 @@ class UserQuery:
     clauses: tuple[Any, ...]  # one matching query per clause, to count them per document
     min_match: int  # clauses a document must match; len(clauses) means all of them
     highlight_terms: frozenset[str]  # folded terms, for snippets
+    # The dates (YYYY-MM-DD) of a query that is nothing but dates: the documents
+    # issued on them come first.
+    dates: tuple[str, ...] = ()
 
 
 def parse_clauses(text: str) -> list[Clause]:
@@ -152,7 +155,9 @@ def build_query(text: str, schema: Any,
         all_words = query.AndNot(all_words, excluded)
         any_words = query.AndNot(any_words, excluded) if any_words is not None else None
     terms = frozenset(term for clause in positive for term in clause.folded)
-    return UserQuery(all_words, any_words, tuple(parts), min_match, terms)
+    dates = (tuple(clause.folded[0] for clause in positive)
+             if positive and not negative and all(c.kind == "date" for c in positive) else ())
+    return UserQuery(all_words, any_words, tuple(parts), min_match, terms, dates)
 
 
 def _bounded(clauses: list[Clause], rarity: Callable[[list[Clause]], list[int]] | None

@@ -10,6 +10,7 @@ from index.record import Document
 from index.schema import build_schema
 from index.store import open_index, prepare, write_documents
 from search import InvalidParameter, SearchIndex, SearchRequest
+from search.engine import ISSUED_BOOST
 from search.query import MAX_RANKED_CLAUSES, build_query, parse_clauses
 from tests.helpers import containing, facet_counts, public
 
@@ -270,3 +271,20 @@ def test_queries_up_to_2000_characters_are_searched(searcher: SearchIndex) -> No
     with pytest.raises(InvalidParameter) as refused:
         SearchRequest(query="a" * 2001)
     assert refused.value.parameter == "q"
+
+
+@pytest.mark.parametrize("typed", ["11/10/2016", "11-10-2016", "ngày 11 tháng 10 năm 2016"])
+def test_a_date_puts_the_documents_issued_that_day_first(
+        searcher: SearchIndex, sample_documents: list[Document], typed: str) -> None:
+    """Answer a date with the documents issued that day, then those that mention it."""
+    issued = {d.id for d in public(sample_documents) if d.issued == "2016-10-11"}
+    assert issued
+    result = searcher.search(SearchRequest(query=typed, per_page=100))
+    found = ids(result.hits)
+    assert set(found[:len(issued)]) == issued
+    mentioning = [hit for hit in result.hits[len(issued):]]
+    assert mentioning and all(hit.id not in issued for hit in mentioning)
+    assert all(hit.score >= ISSUED_BOOST for hit in result.hits[:len(issued)])
+    # With words beside it, the date is one more word to find, not an issue date.
+    mixed = searcher.search(SearchRequest(query=f"{typed} kế hoạch", per_page=100))
+    assert mixed.total and all(hit.score < ISSUED_BOOST for hit in mixed.hits)
