@@ -16,7 +16,6 @@ import os
 import re
 import secrets
 import sqlite3
-import threading
 import time
 import unicodedata
 from collections.abc import Iterator
@@ -25,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from werkzeug.security import check_password_hash, generate_password_hash
+
+from web.private_sqlite import PrivateSQLite
 
 DATABASE = "accounts.sqlite3"
 SECRET_KEY_FILE = "secret_key"
@@ -105,12 +106,12 @@ class Accounts:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.path = folder / DATABASE
-        self._local = threading.local()
+        self._database = PrivateSQLite(self.path, lambda db: db.executescript(_SCHEMA))
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
         try:
-            connection = self._connection()
+            connection = self._database.connection()
             with connection:  # one transaction, committed or rolled back
                 yield connection
         except sqlite3.IntegrityError:
@@ -118,27 +119,6 @@ class Accounts:
         except (OSError, sqlite3.Error) as error:
             raise AccountsUnavailable(f"the accounts file {self.path} cannot be used "
                                       f"({type(error).__name__}: {error})") from error
-
-    def _connection(self) -> sqlite3.Connection:
-        """Return this thread's connection to the file, opened again when the file is not
-        the one it was opened on (replaced by a restore from a backup, say)."""
-        try:
-            found = os.stat(self.path)
-        except FileNotFoundError:
-            _private_folder(self.folder)
-            os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
-            found = os.stat(self.path)
-        identity = (os.getpid(), found.st_dev, found.st_ino)
-        known = getattr(self._local, "connection", None)
-        if known is not None and known[0] == identity:
-            connection: sqlite3.Connection = known[1]
-            return connection
-        if known is not None and known[0][0] == os.getpid():
-            known[1].close()
-        connection = sqlite3.connect(self.path, timeout=10, check_same_thread=False)
-        connection.executescript(_SCHEMA)
-        self._local.connection = (identity, connection)
-        return connection
 
     # Accounts
 

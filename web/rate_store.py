@@ -10,20 +10,26 @@ server instead (TRACUU_RATELIMIT_STORAGE_URI=redis://...).
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import threading
 import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from limits.storage import Storage
 
+from web.private_sqlite import PrivateSQLite
+
 SCHEME = "tracuu+sqlite"
 # Expired counters are removed every so many increments, not on each one.
 _SWEEP_EVERY = 512
 _SCHEMA = ("CREATE TABLE IF NOT EXISTS counters "
            "(key TEXT PRIMARY KEY, count INTEGER NOT NULL, expires REAL NOT NULL)")
+
+
+def _setup(connection: sqlite3.Connection) -> None:
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA synchronous=OFF")
+    connection.execute(_SCHEMA)
 
 
 def storage_uri(path: Path) -> str:
@@ -42,7 +48,7 @@ class SQLiteStorage(Storage):
         if not uri:
             raise ValueError(f"{SCHEME} needs a file: {SCHEME}:///path/limits.sqlite3")
         self.path = Path(unquote(urlsplit(uri).path))
-        self._local = threading.local()
+        self._database = PrivateSQLite(self.path, _setup, autocommit=True)
         self._increments = 0
 
     @property
@@ -50,20 +56,7 @@ class SQLiteStorage(Storage):
         return sqlite3.Error
 
     def _db(self) -> sqlite3.Connection:
-        # One connection per thread and process (a forked worker opens its own).
-        known = getattr(self._local, "connection", None)
-        if known is not None and known[0] == os.getpid():
-            return known[1]
-        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if not self.path.exists():
-            os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
-        connection = sqlite3.connect(self.path, timeout=5, isolation_level=None,
-                                     check_same_thread=False)
-        connection.execute("PRAGMA journal_mode=WAL")
-        connection.execute("PRAGMA synchronous=OFF")
-        connection.execute(_SCHEMA)
-        self._local.connection = (os.getpid(), connection)
-        return connection
+        return self._database.connection()
 
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
         now = time.time()
