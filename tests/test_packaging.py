@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from importlib import metadata
 
+from tests.conftest import PROJECT
+
 
 def test_exactly_one_whoosh_distribution() -> None:
     providers = metadata.packages_distributions().get("whoosh", [])
@@ -27,3 +29,13 @@ def test_only_web_imports_flask() -> None:
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True).stdout.strip()
     assert output == "False"
+
+
+def test_the_readme_lists_every_setting() -> None:
+    """List every TRACUU_* setting of web/settings.py in the README's table."""
+    from web.settings import SETTINGS
+
+    readme = (PROJECT / "README.md").read_text(encoding="utf-8")
+    missing = [setting.name for setting in SETTINGS
+               if f"| `TRACUU_{setting.name}` |" not in readme]
+    assert not missing, f"add these settings to the README's table: {missing}"
