@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from whoosh import query
 from whoosh.searching import Searcher
 
 from index import derived, layout, whoosh_private
@@ -294,6 +295,13 @@ class SearchIndex:
             keep = allowed[found.docs] & (counts[found.docs] >= user_query.min_match)
             match = "most"
         docs, scores = found.docs[keep], found.scores[keep]
+        if user_query.filters is not None:
+            # loai: and nam: typed in the query narrow the matches themselves.
+            asked = user_query.filters
+            narrowed = (_years_within(columns.years[docs], asked.years, asked.year_from,
+                                      asked.year_to)
+                        & _types_within(columns, columns.doc_types[docs], asked.types))
+            docs, scores = docs[narrowed], scores[narrowed]
 
         year_ok = _year_filter(request, columns.years[docs])
         type_ok = _type_filter(request, columns, columns.doc_types[docs])
@@ -305,8 +313,9 @@ class SearchIndex:
         }
         chosen = year_ok & type_ok
         docs, scores = docs[chosen], scores[chosen]
-        # Without a query every score is equal: "relevance" means newest first.
-        order = "newest" if request.sort == "relevance" and not request.query else request.sort
+        # Without words every score is equal: "relevance" means newest first.
+        unranked = not request.query or isinstance(user_query.all_words, query.Every)
+        order = "newest" if request.sort == "relevance" and unranked else request.sort
         start = (request.page - 1) * request.per_page
         page = _top(docs, scores, order, columns, start + request.per_page)[start:]
         body_terms = set(user_query.highlight_terms)
@@ -367,20 +376,29 @@ def _with(found: Matches, chosen: np.ndarray, boost: float) -> Matches:
 
 
 def _year_filter(request: SearchRequest, years: np.ndarray) -> np.ndarray:
+    return _years_within(years, request.years, request.year_from, request.year_to)
+
+
+def _years_within(years: np.ndarray, chosen: tuple[int, ...], first: int | None,
+                  last: int | None) -> np.ndarray:
     keep = np.ones(len(years), dtype=bool)
-    if request.years:
-        keep &= np.isin(years, np.asarray(request.years, dtype=np.int32))
-    if request.year_from is not None:
-        keep &= years >= request.year_from
-    if request.year_to is not None:
-        keep &= (years > 0) & (years <= request.year_to)
+    if chosen:
+        keep &= np.isin(years, np.asarray(chosen, dtype=np.int32))
+    if first is not None:
+        keep &= years >= first
+    if last is not None:
+        keep &= (years > 0) & (years <= last)
     return keep
 
 
 def _type_filter(request: SearchRequest, columns: Columns, codes: np.ndarray) -> np.ndarray:
-    if not request.types:
+    return _types_within(columns, codes, request.types)
+
+
+def _types_within(columns: Columns, codes: np.ndarray, chosen: tuple[str, ...]) -> np.ndarray:
+    if not chosen:
         return np.ones(len(codes), dtype=bool)
-    return np.isin(codes, columns.type_codes(request.types))
+    return np.isin(codes, columns.type_codes(chosen))
 
 
 def _top(docs: np.ndarray, scores: np.ndarray, order: str, columns: Columns,

@@ -1,4 +1,5 @@
-"""User query text to Whoosh queries: words, "phrases", -exclusions, numbers, dates.
+"""User query text to Whoosh queries: words, "phrases", -exclusions, numbers, dates,
+``a OR b`` and field prefixes (``so:``, ``loai:``, ``nam:``, ``tieude:``, ``coquan:``).
 
 Each word is matched by how it was typed: without accents it matches every
 accented form (folded fields); with accents it matches the same, and scores
@@ -15,6 +16,7 @@ from typing import Any
 
 from whoosh import query
 
+from index.doctypes import DOC_TYPES
 from index.numbers import number_key
 from index.schema import EXACT_FIELDS, EXACT_SUFFIX, TEXT_FIELDS, segments_words
 from index.segment import compound_spans
@@ -39,6 +41,13 @@ NUMBER_BOOST = 50.0
 CITATION_BOOST = 5.0
 
 _CHUNK = re.compile(r'(?P<neg>-)?"(?P<phrase>[^"]*)"?|(?P<bare>[^\s"]+)')
+# name:value or name:"a phrase", at the start of a chunk; names by their
+# accent-free spelling (so "số:" and "tiêu đề" typed without the space work).
+_FIELDED = re.compile(r'(?<!\S)(?P<neg>-)?(?P<name>[^\s:"]+):(?P<value>"[^"]*"?|[^\s"]+)')
+FIELD_ALIASES = {"so": "number", "loai": "type", "nam": "year", "tieude": "title",
+                 "coquan": "issuer"}
+_YEARS = re.compile(r"(?P<first>[0-9]{4})(?:\.\.(?P<last>[0-9]{4}))?")
+OR_WORD = "OR"
 # A whole query that reads as a document number once spaces and case are
 # forgiven: "22 kh cb", "Số 05 QĐ UBND".
 _NUMBER_LIKE = re.compile(r"[0-9]{1,4}(?:-[0-9a-z]{1,12}){1,4}")
@@ -48,9 +57,11 @@ _NUMBER_LIKE = re.compile(r"[0-9]{1,4}(?:-[0-9a-z]{1,12}){1,4}")
 class Clause:
     """One thing the user asked for: a word, number, date or phrase."""
 
-    kind: str  # "word", "number", "date", "phrase"
+    kind: str  # "word", "number", "date", "phrase", or "any" (parts OR-ed)
     typed: tuple[str, ...]  # NFC as typed (case kept, for segmentation)
     negated: bool = False
+    field: str = ""  # "title", "issuer" or "number" for a field prefix; "" for all
+    parts: tuple[Clause, ...] = ()  # of an "any" clause
 
     @property
     def folded(self) -> tuple[str, ...]:
@@ -77,12 +88,88 @@ class UserQuery:
     # The dates (YYYY-MM-DD) of a query that is nothing but dates: the documents
     # issued on them come first.
     dates: tuple[str, ...] = ()
+    filters: QueryFilters | None = None  # loai: and nam: of the query
+
+
+@dataclass(frozen=True)
+class QueryFilters:
+    """What loai: and nam: in a query ask, besides the request's own filters."""
+
+    types: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+    year_from: int | None = None
+    year_to: int | None = None
+
+
+def split_fields(text: str) -> tuple[str, QueryFilters, list[Clause]]:
+    """Take the field prefixes out of text: return the rest, the filters (loai:, nam:)
+    and the clauses of so:, tieude:, coquan:. A prefix that is not known, or a value
+    that does not fit it, stays in the text as plain words."""
+    types: list[str] = []
+    years: list[int] = []
+    span: list[int] = []
+    clauses: list[Clause] = []
+    rest = []
+    last = 0
+    for found in _FIELDED.finditer(text):
+        field = FIELD_ALIASES.get(fold_accents(found.group("name")).lower())
+        value = found.group("value").strip('"')
+        negated = bool(found.group("neg"))
+        taken = field is not None and bool(value.strip())
+        if taken and field == "type":
+            slug = _doc_type(value)
+            taken = slug is not None and not negated
+            if slug is not None and taken:
+                types.append(slug)
+        elif taken and field == "year":
+            years_typed = _YEARS.fullmatch(value)
+            taken = years_typed is not None and not negated
+            if years_typed is not None and taken:
+                first, final = years_typed.group("first"), years_typed.group("last")
+                if final is None:
+                    years.append(int(first))
+                else:
+                    span[:] = sorted((int(first), int(final)))
+        elif taken and field == "number":
+            key = number_key(value)
+            taken = bool(key)
+            if taken:
+                clauses.append(Clause("number", (key,), negated, field="number"))
+        elif taken:
+            pieces = scan(value, query=True)
+            if len(pieces) > 1 and found.group("value").startswith('"'):
+                clauses.append(Clause("phrase", tuple(p.text for p in pieces), negated,
+                                      field=str(field)))
+            else:
+                clauses += [Clause(piece.kind, (piece.text,), negated, field=str(field))
+                            for piece in pieces]
+        if taken:
+            rest.append(text[last:found.start()])
+            last = found.end()
+    rest.append(text[last:])
+    filters = QueryFilters(tuple(dict.fromkeys(types)), tuple(dict.fromkeys(years)),
+                           span[0] if span else None, span[1] if span else None)
+    return " ".join(rest), filters, clauses
+
+
+def _doc_type(value: str) -> str | None:
+    """Return the type slug that value names, by its slug or its label, accents or not."""
+    wanted = "-".join(fold_accents(value).lower().replace("-", " ").split())
+    for slug, label in DOC_TYPES.items():
+        if wanted in (slug, "-".join(fold_accents(label).lower().split())):
+            return slug
+    return None
 
 
 def parse_clauses(text: str) -> list[Clause]:
-    """Split query text into clauses; "Số" before a number is dropped."""
+    """Split query text into clauses; "Số" before a number is dropped, and the clauses on
+    either side of OR become one that either matches."""
     clauses: list[Clause] = []
+    joins: set[int] = set()  # indexes of clauses that an OR joins to the one before
     for chunk in _CHUNK.finditer(text):
+        if chunk.group("bare") == OR_WORD and clauses and len(clauses) not in joins:
+            joins.add(len(clauses))
+            continue
         if chunk.group("phrase") is not None:
             pieces = scan(chunk.group("phrase"), query=True)
             negated = bool(chunk.group("neg"))
@@ -94,15 +181,34 @@ def parse_clauses(text: str) -> list[Clause]:
         bare = chunk.group("bare")
         negated = bare.startswith("-") and len(bare) > 1
         clauses += [_clause(piece, negated) for piece in scan(bare, query=True)]
+    if len(clauses) in joins:  # an OR with nothing after it is a word
+        joins.discard(len(clauses))
+        clauses.append(Clause("word", (OR_WORD,)))
+    clauses = _joined(clauses, joins)
     clauses = _spelled_dates(clauses)
     return [clause for index, clause in enumerate(clauses)
             if not _is_number_label(clause, clauses[index + 1:index + 2])]
 
 
+def _joined(clauses: list[Clause], joins: set[int]) -> list[Clause]:
+    """Join the clauses that OR stood between into "any" clauses."""
+    if not joins:
+        return clauses
+    found: list[Clause] = []
+    for index, clause in enumerate(clauses):
+        if index in joins and found and not clause.negated and not found[-1].negated:
+            before = found.pop()
+            parts = before.parts if before.kind == "any" else (before,)
+            found.append(Clause("any", (), parts=(*parts, clause)))
+        else:
+            found.append(clause)
+    return found
+
+
 def _spelled_dates(clauses: list[Clause]) -> list[Clause]:
     """Replace "ngày 11 tháng 10 năm 2016" typed as words by its date clause."""
     pieces = [Piece(clause.kind if len(clause.typed) == 1 and not clause.negated else "",
-                    clause.typed[0], 0, 0) for clause in clauses]
+                    clause.typed[0] if clause.typed else "", 0, 0) for clause in clauses]
     for index, date in reversed(spelled_dates(pieces)):
         clauses[index - 1:index + 5] = [Clause("date", (date.text,))]
     return clauses
@@ -124,15 +230,17 @@ def build_query(text: str, schema: Any,
     ``rarity`` (the document frequencies of clauses) chooses the clauses a
     long query is ranked on; without it the first ones are kept.
     """
-    typed = parse_clauses(text)
+    rest, filters, fielded = split_fields(text)
+    typed = parse_clauses(rest) + fielded
     clauses = _bounded(typed, rarity)
     positive = [clause for clause in clauses if not clause.negated]
     negative = [clause for clause in clauses if clause.negated]
     parts = [_clause_query(clause) for clause in positive]
     min_match = len(parts) if len(parts) <= ALL_REQUIRED_UP_TO else math.ceil(
         LONG_QUERY_SHARE * len(parts))
-    key = number_key(text)
-    if _NUMBER_LIKE.fullmatch(key) and not any(c.kind == "number" for c in positive):
+    key = number_key(rest)
+    if (_NUMBER_LIKE.fullmatch(key) and not fielded
+            and not any(c.kind == "number" for c in positive)):
         # "22 kh cb": either the number, or the words as typed.
         number = _number_query(key)
         all_words = query.Or([number, query.And(parts)]) if parts else number
@@ -154,10 +262,12 @@ def build_query(text: str, schema: Any,
         excluded = query.Or([_clause_query(clause) for clause in negative])
         all_words = query.AndNot(all_words, excluded)
         any_words = query.AndNot(any_words, excluded) if any_words is not None else None
-    terms = frozenset(term for clause in positive for term in clause.folded)
+    terms = frozenset(term for clause in positive for part in (clause.parts or (clause,))
+                      for term in part.folded)
     dates = (tuple(clause.folded[0] for clause in positive)
              if positive and not negative and all(c.kind == "date" for c in positive) else ())
-    return UserQuery(all_words, any_words, tuple(parts), min_match, terms, dates)
+    return UserQuery(all_words, any_words, tuple(parts), min_match, terms, dates,
+                     filters if filters != QueryFilters() else None)
 
 
 def _bounded(clauses: list[Clause], rarity: Callable[[list[Clause]], list[int]] | None
@@ -177,18 +287,28 @@ def _bounded(clauses: list[Clause], rarity: Callable[[list[Clause]], list[int]] 
     return [clause for clause in distinct if clause.negated or clause in kept]
 
 
-def _fields(text: str, exact: bool = False, boost: float = 1.0) -> Any:
+def _names(exact: bool, field: str) -> tuple[str, ...]:
+    """Return the fields a clause looks in: all, or the one its prefix names."""
     names = EXACT_FIELDS if exact else tuple(TEXT_FIELDS)
-    suffix = EXACT_SUFFIX if exact else ""
-    return query.Or([query.Term(name + suffix, text, boost=TEXT_FIELDS[name] * boost)
-                     for name in names])
+    return tuple(name for name in names if name == field) if field else names
 
 
-def _phrase(words: tuple[str, ...], exact: bool = False, boost: float = 1.0) -> Any:
-    names = EXACT_FIELDS if exact else tuple(TEXT_FIELDS)
+def _fields(text: str, exact: bool = False, boost: float = 1.0, field: str = "") -> Any:
     suffix = EXACT_SUFFIX if exact else ""
-    return query.Or([query.Phrase(name + suffix, list(words), boost=TEXT_FIELDS[name] * boost)
-                     for name in names])
+    return _either([query.Term(name + suffix, text, boost=TEXT_FIELDS[name] * boost)
+                    for name in _names(exact, field)])
+
+
+def _phrase(words: tuple[str, ...], exact: bool = False, boost: float = 1.0,
+            field: str = "") -> Any:
+    suffix = EXACT_SUFFIX if exact else ""
+    return _either([query.Phrase(name + suffix, list(words),
+                                 boost=TEXT_FIELDS[name] * boost)
+                    for name in _names(exact, field)])
+
+
+def _either(queries: list[Any]) -> Any:
+    return query.Or(queries) if queries else query.NullQuery
 
 
 def _number_query(key: str) -> Any:
@@ -197,17 +317,24 @@ def _number_query(key: str) -> Any:
 
 
 def _clause_query(clause: Clause) -> Any:
+    if clause.kind == "any":
+        return query.Or([_clause_query(part) for part in clause.parts])
+    if clause.kind == "number" and clause.field == "number":
+        return query.Term("number_key", clause.folded[0], boost=NUMBER_BOOST)
     if clause.kind == "number":
         return _number_query(clause.folded[0])
+    field = clause.field
     if clause.kind == "phrase":
-        folded = _phrase(clause.folded)
-        if not clause.accented:
+        folded = _phrase(clause.folded, field=field)
+        if not clause.accented or field not in ("", *EXACT_FIELDS):
             return folded
-        return query.AndMaybe(folded, _phrase(clause.exact, exact=True, boost=EXACT_BOOST))
-    folded = _fields(clause.folded[0])
-    if not clause.accented:
+        return query.AndMaybe(folded, _phrase(clause.exact, exact=True, boost=EXACT_BOOST,
+                                              field=field))
+    folded = _fields(clause.folded[0], field=field)
+    if not clause.accented or field not in ("", *EXACT_FIELDS):
         return folded
-    return query.AndMaybe(folded, _fields(clause.exact[0], exact=True, boost=EXACT_BOOST))
+    return query.AndMaybe(folded, _fields(clause.exact[0], exact=True, boost=EXACT_BOOST,
+                                          field=field))
 
 
 def _bonus(clauses: list[Clause | None], segmented: bool) -> Any | None:
@@ -217,7 +344,8 @@ def _bonus(clauses: list[Clause | None], segmented: bool) -> Any | None:
     extras: list[Any] = []
     for first, second in zip(clauses, clauses[1:], strict=False):
         if (first is not None and second is not None and first.kind == second.kind == "word"
-                and not first.negated and not second.negated):
+                and not first.negated and not second.negated
+                and not first.field and not second.field):
             extras.append(query.Phrase("content", [first.folded[0], second.folded[0]],
                                        boost=BIGRAM_BOOST))
     if segmented:
@@ -231,7 +359,7 @@ def _compounds(clauses: list[Clause | None]) -> list[Any]:
     run: list[Clause] = []
     for clause in [*clauses, None]:
         if (clause is not None and clause.kind == "word" and not clause.negated
-                and clause.typed[0].isalpha()):
+                and not clause.field and clause.typed[0].isalpha()):
             run.append(clause)
             continue
         syllables = [canonical_tones(c.typed[0]) for c in run]
