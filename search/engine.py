@@ -272,7 +272,18 @@ class SearchIndex:
             counts = iter(snapshot.document_frequencies("content", words, statistics))
             return [next(counts) if clause.kind == "word" else 0 for clause in clauses]
 
-        user_query = build_query(request.query, searcher.schema, rarity)
+        def expand(prefix: str) -> list[str]:
+            # The words of the content that begin so, the most common (among what
+            # the asker may see) first. Every one is weighed: a cut before the
+            # counts would let words of internal documents crowd the public's out.
+            with _reading(state):
+                words = [term.decode() if isinstance(term, bytes) else term
+                         for term in searcher.reader().expand_prefix("content", prefix)]
+            counts = snapshot.document_frequencies("content", words, statistics)
+            ranked = sorted(zip(counts, words, strict=True), key=lambda item: (-item[0], item[1]))
+            return [word for count, word in ranked if count]
+
+        user_query = build_query(request.query, searcher.schema, rarity, expand)
         evaluator = Evaluator(snapshot, statistics)
         if user_query.min_match >= len(user_query.clauses):
             found = evaluator.matches(user_query.all_words)

@@ -48,6 +48,10 @@ FIELD_ALIASES = {"so": "number", "loai": "type", "nam": "year", "tieude": "title
                  "coquan": "issuer"}
 _YEARS = re.compile(r"(?P<first>[0-9]{4})(?:\.\.(?P<last>[0-9]{4}))?")
 OR_WORD = "OR"
+# khoa* matches the words that begin so (at least this many letters first),
+# the most common of them first, at most MAX_PREFIX_TERMS.
+MIN_PREFIX_LETTERS = 2
+MAX_PREFIX_TERMS = 20
 # A whole query that reads as a document number once spaces and case are
 # forgiven: "22 kh cb", "Số 05 QĐ UBND".
 _NUMBER_LIKE = re.compile(r"[0-9]{1,4}(?:-[0-9a-z]{1,12}){1,4}")
@@ -180,7 +184,13 @@ def parse_clauses(text: str) -> list[Clause]:
             continue
         bare = chunk.group("bare")
         negated = bare.startswith("-") and len(bare) > 1
-        clauses += [_clause(piece, negated) for piece in scan(bare, query=True)]
+        pieces = scan(bare, query=True)
+        if (bare.endswith("*") and len(pieces) == 1 and pieces[0].kind == "word"
+                and len(pieces[0].text) >= MIN_PREFIX_LETTERS
+                and bare.rstrip("*").endswith(pieces[0].text)):
+            clauses.append(Clause("prefix", (pieces[0].text,), negated))
+            continue
+        clauses += [_clause(piece, negated) for piece in pieces]
     if len(clauses) in joins:  # an OR with nothing after it is a word
         joins.discard(len(clauses))
         clauses.append(Clause("word", (OR_WORD,)))
@@ -188,6 +198,19 @@ def parse_clauses(text: str) -> list[Clause]:
     clauses = _spelled_dates(clauses)
     return [clause for index, clause in enumerate(clauses)
             if not _is_number_label(clause, clauses[index + 1:index + 2])]
+
+
+def _expanded(clause: Clause, expand: Callable[[str], list[str]] | None) -> Clause:
+    """Replace a prefix clause by one of the words it stands for (an "any" clause)."""
+    if clause.kind == "any":
+        return Clause("any", (), parts=tuple(_expanded(part, expand) for part in clause.parts))
+    if clause.kind != "prefix":
+        return clause
+    words = expand(clause.folded[0])[:MAX_PREFIX_TERMS] if expand else []
+    if not words:
+        return Clause("word", clause.typed, clause.negated)
+    return Clause("any", (), clause.negated, parts=tuple(Clause("word", (word,))
+                                                         for word in words))
 
 
 def _joined(clauses: list[Clause], joins: set[int]) -> list[Clause]:
@@ -224,14 +247,17 @@ def _is_number_label(clause: Clause, following: list[Clause]) -> bool:
 
 
 def build_query(text: str, schema: Any,
-                rarity: Callable[[list[Clause]], list[int]] | None = None) -> UserQuery:
+                rarity: Callable[[list[Clause]], list[int]] | None = None,
+                expand: Callable[[str], list[str]] | None = None) -> UserQuery:
     """Return the queries for text; an empty text matches every document.
 
     ``rarity`` (the document frequencies of clauses) chooses the clauses a
-    long query is ranked on; without it the first ones are kept.
+    long query is ranked on; without it the first ones are kept. ``expand``
+    returns the words a prefix (khoa*) stands for; without it, the prefix
+    itself as a word.
     """
     rest, filters, fielded = split_fields(text)
-    typed = parse_clauses(rest) + fielded
+    typed = [_expanded(clause, expand) for clause in parse_clauses(rest) + fielded]
     clauses = _bounded(typed, rarity)
     positive = [clause for clause in clauses if not clause.negated]
     negative = [clause for clause in clauses if clause.negated]

@@ -3,13 +3,15 @@ broken syntax that falls back to plain words."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from flask.testing import FlaskClient
 
 from index.record import Document
 from index.text import fold_accents
 from search import SearchIndex, SearchRequest
-from search.query import parse_clauses, split_fields
+from search.query import MAX_PREFIX_TERMS, parse_clauses, split_fields
 from tests.helpers import containing, public
 
 
@@ -98,3 +100,23 @@ def test_the_page_explains_the_syntax(client: FlaskClient) -> None:
     text = client.get("/").get_data(as_text=True)
     for example in ('"', " OR ", "so:", "loai:", "nam:", "tieude:", "coquan:"):
         assert example in text, example
+
+
+def test_a_prefix_matches_the_words_that_begin_so(searcher: SearchIndex,
+                                                  sample_documents: list[Document]) -> None:
+    documents = public(sample_documents)
+
+    def words(document: Document) -> set[str]:
+        return set(re.findall(r"\w+", fold_accents(f"{document.title} {document.body}").lower()))
+
+    beginning = {word for document in documents for word in words(document)
+                 if word.startswith("khoa")}
+    assert len(beginning) > 1 and len(beginning) <= MAX_PREFIX_TERMS
+    expected = {d.id for d in documents if words(d) & beginning}
+    assert set(found(searcher, "khoa*")) == expected > set(found(searcher, "khoa"))
+    assert set(found(searcher, "khóa*")) == expected  # accents or not
+    assert set(found(searcher, "-khoa* hội")) == {
+        d.id for d in containing(documents, "hội") if not words(d) & beginning}
+    assert found(searcher, "zzzq*") == []
+    # One letter is too short a prefix: it is the word itself.
+    assert set(found(searcher, "x*")) == set(found(searcher, "x"))
