@@ -201,7 +201,8 @@ def parse_clauses(text: str) -> list[Clause]:
 
 
 def _expanded(clause: Clause, expand: Callable[[str], list[str]] | None) -> Clause:
-    """Replace a prefix clause by one of the words it stands for (an "any" clause)."""
+    """Replace a prefix clause by an "any" clause of the words it stands for (by the word
+    itself when none is known)."""
     if clause.kind == "any":
         return Clause("any", (), parts=tuple(_expanded(part, expand) for part in clause.parts))
     if clause.kind != "prefix":
