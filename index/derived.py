@@ -5,7 +5,8 @@ time. For the query path, every segment also gets a derived file, written
 when the segment is committed: the terms of the searched fields with their
 document numbers, weights and positions, every document's field lengths
 (as BM25 reads them, and exact, so that statistics can be summed over any
-set of documents), and the columns that filters and facets read. Every process maps the file
+set of documents), the columns that filters and facets read, and the word
+and word-pair counts that spelling suggestions weigh (index.ngrams). Every process maps the file
 read-only, so the page cache holds the one copy all of them share, and a
 new segment's arrays exist as soon as it is committed.
 
@@ -32,11 +33,11 @@ from typing import Any
 
 import numpy as np
 
-from index import whoosh_private
+from index import ngrams, whoosh_private
 from index.faults import IndexDamaged
 
-FORMAT = 4
-MAGIC = b"TRACUUD4"
+FORMAT = 5
+MAGIC = b"TRACUUD5"
 SUFFIX = ".arrays"
 _ALIGN = 64
 # The magic and the CRC-32 of every byte after them, from the sizes on.
@@ -46,6 +47,8 @@ _SIZES = struct.Struct("<QQ")
 _PREFIX = _SEAL.size + _SIZES.size
 
 
+# The arrays of word, pair and triple counts (index.ngrams).
+NGRAM_TABLES = ("ng1", "ng2", "ng3")
 # The stored, unique field that names a document.
 ID_FIELD = "id"
 
@@ -137,6 +140,42 @@ class SegmentArrays:
         """Return the field's exact length in each document (uint32), or None if unscored."""
         return self.arrays.get("tokens:" + field)
 
+    def ngram_counts(self) -> tuple[ngrams.Counts, ...]:
+        """Return the segment's word, pair and triple counts, deleted documents included."""
+        return tuple(ngrams.Counts(self.arrays[f"{name}:keys"],
+                                   self.arrays[f"{name}:every"].astype(np.int64),
+                                   self.arrays[f"{name}:public"].astype(np.int64))
+                     for name in NGRAM_TABLES)
+
+    def ngram_counts_of(self, chosen: np.ndarray) -> tuple[ngrams.Counts, ...]:
+        """Return the word, pair and triple counts of the documents chosen marks (by
+        local docnum), made again from the postings."""
+        return ngrams.tables(self.arrays, self.arrays["ng:terms"], chosen)
+
+    def field_words(self, field: str = ngrams.FIELD) -> tuple[list[str], np.ndarray]:
+        """Return the terms of a field (the one ngram_counts counts by default), and each
+        one's key."""
+        starts, blob = self.arrays["key_starts"], self.arrays["key_blob"].tobytes()
+        skip = len(field) + 1
+        terms = (self.arrays["ng:terms"] if field == ngrams.FIELD
+                 else ngrams.field_terms(starts, self.arrays["key_blob"], field))
+        words = [blob[starts[index] + skip:starts[index + 1]].decode()
+                 for index in terms.tolist()]
+        return words, self.arrays["hashes"][terms]
+
+    def term_counts(self, field: str, masks: list[np.ndarray]
+                    ) -> tuple[list[str], list[np.ndarray]]:
+        """Return a field's terms and, for each mask (bool by local docnum), how many of
+        the documents it marks hold each term."""
+        words, _ = self.field_words(field)
+        terms = ngrams.field_terms(self.arrays["key_starts"], self.arrays["key_blob"], field)
+        starts = self.arrays["starts"]
+        lengths = (starts[terms + 1] - starts[terms]).astype(np.int64)
+        docs = ngrams.gathered(self.arrays["ids"], starts[terms], lengths)
+        owner = np.repeat(np.arange(len(terms)), lengths)
+        return words, [np.bincount(owner, mask[docs], len(terms)).astype(np.int64)
+                       for mask in masks]
+
     def column(self, name: str) -> np.ndarray:
         """Return a column: years, type codes, issued codes (-1 undated), public flags."""
         return self.arrays["col:" + name]
@@ -184,6 +223,7 @@ def derive(leaf: Any, fields: Iterable[str], position_fields: Iterable[str]
     arrays["id_hashes"] = np.asarray(id_hashes, dtype=np.uint64)[by_hash]
     arrays["id_docs"] = _joined(id_docs, np.int32)[by_hash]
     type_names, issued_names = _read_columns(leaf, arrays)
+    arrays.update(_ngram_arrays(arrays))
     header = {
         "format": FORMAT,
         "whoosh": whoosh_private.WHOOSH_VERSION,
@@ -219,6 +259,18 @@ def _exact_lengths(leaf: Any, fields: set[str], keys: list[bytes], ids: list[np.
                                   np.concatenate([weights[index] for index in chosen]),
                                   minlength=doc_count)
         found["tokens:" + field] = np.rint(lengths).astype(np.uint32)
+    return found
+
+
+def _ngram_arrays(arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Return the segment's word and pair counts (index.ngrams), and which terms they
+    are of (to count a generation's deleted documents out again)."""
+    terms = ngrams.field_terms(arrays["key_starts"], arrays["key_blob"])
+    found = {"ng:terms": terms}
+    for name, counts in zip(NGRAM_TABLES, ngrams.tables(arrays, terms, None), strict=True):
+        found[f"{name}:keys"] = counts.keys
+        found[f"{name}:every"] = counts.every.astype(np.uint32)
+        found[f"{name}:public"] = counts.public.astype(np.uint32)
     return found
 
 
