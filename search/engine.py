@@ -28,14 +28,17 @@ from index.layout import Build, ReadersLock
 from index.record import Document
 from index.schema import POSITION_FIELDS, SEARCHED_FIELDS, from_stored
 from search.columns import Columns
+from search.completion import Completer, Completion
 from search.errors import DocumentNotFound
 from search.evaluate import Evaluator, Matches
 from search.facets import DOC_TYPE, YEAR
-from search.highlight import opening, snippet
+from search.highlight import Marks, marked, snippet
 from search.postings import Snapshot
 from search.query import Clause, build_query
 from search.request import SearchRequest
 from search.result import Hit, SearchResult
+from search.spelling import Speller, Suggestion
+from search.vocabulary import Vocabulary
 
 # Added to the score of a document issued on the date a query names: above
 # any text score, as a document's own number is (search.query.NUMBER_BOOST).
@@ -66,6 +69,10 @@ class _Generation:
         public = (staff if np.array_equal(self.visible[False], self.visible[True])
                   else self.snapshot.statistics("public", self.visible[False]))
         self.statistics = {False: public, True: staff}
+        vocabulary = Vocabulary(self.snapshot)
+        self.spellers = {view: Speller(vocabulary, view, self.statistics[view].count)
+                         for view in (False, True)}
+        self.completer = Completer(self.snapshot, self.visible, vocabulary, self.spellers)
 
     @property
     def identity(self) -> tuple[str, int]:
@@ -257,6 +264,30 @@ class SearchIndex:
                     return from_stored(stored)
         raise DocumentNotFound(doc_id)
 
+    def suggest(self, text: str, *, include_internal: bool = False) -> Suggestion | None:
+        """Return the query as the index's own words say it was meant (accents restored,
+        Telex, VNI and one-letter typos corrected, over what the asker may see), or
+        None when it reads best as typed."""
+        return self._current().generation.spellers[include_internal].suggest(text)
+
+    def complete(self, text: str, *, include_internal: bool = False) -> list[Completion]:
+        """Return up to 10 completions of the text's last word, from what the asker may
+        see: document numbers, frequent phrases and title words."""
+        state = self._current()
+        generation = state.generation
+        allowed = generation.visible[include_internal]
+
+        def written(key: str) -> str | None:
+            # The number as the first document the asker may see that bears it writes it.
+            docs = generation.snapshot.postings("number_key", key).docs
+            seen = docs[allowed[docs]]
+            if not len(seen):
+                return None
+            with _reading(state):
+                return str(state.searcher.stored_fields(int(seen[0])).get("number") or "")
+
+        return generation.completer.complete(text, include_internal, written)
+
     def search(self, request: SearchRequest) -> SearchResult:
         """Answer one request: the page of hits, the total and facet counts over all matches."""
         state = self._current()
@@ -329,21 +360,22 @@ class SearchIndex:
         order = "newest" if request.sort == "relevance" and unranked else request.sort
         start = (request.page - 1) * request.per_page
         page = _top(docs, scores, order, columns, start + request.per_page)[start:]
-        body_terms = set(user_query.highlight_terms)
-        analyzer = searcher.schema["content"].analyzer
         with _reading(state):
             hits = [self._hit(searcher.stored_fields(int(docs[index])), float(scores[index]),
-                              body_terms, analyzer)
+                              user_query.marks)
                     for index in page]
+        suggestion = (generation.spellers[request.include_internal].suggest(request.query)
+                      if request.query else None)
         return SearchResult(query=request.query, total=len(docs), page=request.page,
-                            per_page=request.per_page, hits=hits, facets=facets, match=match)
+                            per_page=request.per_page, hits=hits, facets=facets,
+                            suggestion=suggestion, match=match)
 
     @staticmethod
-    def _hit(stored: dict[str, Any], score: float, terms: set[str], analyzer: Any) -> Hit:
-        body = stored.get("body", "")
+    def _hit(stored: dict[str, Any], score: float, marks: Marks) -> Hit:
+        body, title = stored.get("body", ""), stored.get("title", "")
         return Hit(
-            id=stored["id"], title=stored.get("title", ""),
-            snippet=snippet(body, terms, analyzer) if terms else opening(body),
+            id=stored["id"], title=title, title_html=marked(title, marks),
+            snippet=snippet(body, marks),
             doc_type=stored.get("doc_type", ""), number=stored.get("number", ""),
             issued=stored.get("issued", ""), year=stored.get("year") or None,
             url=stored.get("url", ""), score=score,

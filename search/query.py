@@ -22,6 +22,7 @@ from index.schema import EXACT_FIELDS, EXACT_SUFFIX, TEXT_FIELDS, segments_words
 from index.segment import compound_spans
 from index.text import canonical_tones, fold_accents
 from index.tokens import Piece, scan, spelled_dates
+from search.highlight import Marks
 
 # Weight of a match with the accents as typed, over the folded match.
 EXACT_BOOST = 1.0
@@ -88,7 +89,7 @@ class UserQuery:
     any_words: Any | None  # some clause matches (scored likewise); None for one clause
     clauses: tuple[Any, ...]  # one matching query per clause, to count them per document
     min_match: int  # clauses a document must match; len(clauses) means all of them
-    highlight_terms: frozenset[str]  # folded terms, for snippets
+    marks: Marks  # what snippets and titles mark
     # The dates (YYYY-MM-DD) of a query that is nothing but dates: the documents
     # issued on them come first.
     dates: tuple[str, ...] = ()
@@ -289,12 +290,45 @@ def build_query(text: str, schema: Any,
         excluded = query.Or([_clause_query(clause) for clause in negative])
         all_words = query.AndNot(all_words, excluded)
         any_words = query.AndNot(any_words, excluded) if any_words is not None else None
-    terms = frozenset(term for clause in positive for part in (clause.parts or (clause,))
-                      for term in part.folded)
+    marks = _marks(positive, key if _NUMBER_LIKE.fullmatch(key) and not fielded else None)
     dates = (tuple(clause.folded[0] for clause in positive)
              if positive and not negative and all(c.kind == "date" for c in positive) else ())
-    return UserQuery(all_words, any_words, tuple(parts), min_match, terms, dates,
+    return UserQuery(all_words, any_words, tuple(parts), min_match, marks, dates,
                      filters if filters != QueryFilters() else None)
+
+
+def _marks(clauses: list[Clause], number: str | None) -> Marks:
+    """Return what a query's (positive) clauses mark: words typed side by side as runs,
+    quoted phrases, numbers and dates; a query that reads as a number marks that number
+    first."""
+    runs: list[tuple[str, ...]] = []
+    phrases: list[tuple[str, ...]] = []
+    numbers: list[str] = []
+    dates: list[str] = []
+    run: list[str] = []
+    for clause in [*clauses, None]:
+        if clause is not None and clause.kind == "word":
+            run.append(clause.folded[0])
+            continue
+        if run:
+            runs.append(tuple(run))
+            run = []
+        if clause is None:
+            break
+        for part in clause.parts or (clause,):
+            if part.kind == "word":
+                runs.append(part.folded)
+            elif part.kind == "phrase":
+                phrases.append(part.folded)
+            elif part.kind == "number":
+                numbers.append(part.folded[0])
+            elif part.kind == "date":
+                dates.append(part.folded[0])
+    if number is not None:
+        numbers.append(number)
+    return Marks(tuple(dict.fromkeys(runs)), tuple(dict.fromkeys(phrases)),
+                 tuple(dict.fromkeys(numbers)), tuple(dict.fromkeys(dates)),
+                 number is not None)
 
 
 def _bounded(clauses: list[Clause], rarity: Callable[[list[Clause]], list[int]] | None

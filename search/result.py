@@ -5,10 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from search.spelling import Suggestion
+
 
 @dataclass(frozen=True)
 class Hit:
-    """One result on the page; ``snippet`` is HTML-safe (escaped, only <mark> tags)."""
+    """One result on the page; ``snippet`` and ``title_html`` are HTML-safe (escaped,
+    only <mark> tags)."""
 
     id: str
     title: str
@@ -20,11 +23,13 @@ class Hit:
     url: str
     score: float
     visibility: str = "public"
+    title_html: str = ""  # the title, escaped, with what matched marked
 
     def to_json(self) -> dict[str, Any]:
         """Return the hit in the API's shape."""
         return {
-            "id": self.id, "title": self.title, "snippet": self.snippet,
+            "id": self.id, "title": self.title, "title_html": self.title_html,
+            "snippet": self.snippet,
             "doc_type": self.doc_type, "number": self.number, "issued": self.issued,
             "year": self.year, "url": self.url, "score": round(self.score, 4),
             "visibility": self.visibility,
@@ -59,7 +64,8 @@ class SearchResult:
     per_page: int
     hits: list[Hit]
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
-    suggestion: str | None = None
+    # The query as the index's words say it was meant (None when it reads right).
+    suggestion: Suggestion | None = None
     # "all": every word matched; "most": a long query, enough of its words;
     # "any": no document had every word, those with some are shown.
     match: str = "all"
@@ -76,6 +82,6 @@ class SearchResult:
             "per_page": self.per_page, "results": [hit.to_json() for hit in self.hits],
             "facets": {name: [value.to_json() for value in values]
                        for name, values in self.facets.items()},
-            "suggestion": self.suggestion,
+            "suggestion": self.suggestion.text if self.suggestion else None,
             "match": self.match,
         }

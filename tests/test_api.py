@@ -20,13 +20,13 @@ def test_search_answer_has_the_contract_shape(client: FlaskClient) -> None:
     assert (body["query"], body["page"], body["per_page"]) == ("ke hoach", 1, 3)
     assert len(body["results"]) == 3
     for hit in body["results"]:
-        assert set(hit) == {"id", "title", "snippet", "doc_type", "number", "issued", "year",
-                            "url", "score", "visibility"}
+        assert set(hit) == {"id", "title", "title_html", "snippet", "doc_type", "number",
+                            "issued", "year", "url", "score", "visibility"}
         assert isinstance(hit["score"], float) and hit["visibility"] == "public"
     assert set(body["facets"]) == {"year", "doc_type"}
     for item in body["facets"]["doc_type"]:
         assert item["label"] == label(item["value"])
-    assert body["suggestion"] is None
+    assert body["suggestion"] == "kế hoạch"  # the accents restored
 
 
 def test_json_is_utf8_not_escaped(client: FlaskClient) -> None:

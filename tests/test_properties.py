@@ -41,6 +41,7 @@ ROUTES = {
     "/documents/<path:doc_id>": Route("text/html"),
     "/api/v1/search": Route("application/json"),
     "/api/v1/documents/<path:doc_id>": Route("application/json"),
+    "/api/v1/suggest": Route("application/json"),
     "/healthz": Route("application/json"),
     "/login": Route("text/html", ("next",)),
 }

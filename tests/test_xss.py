@@ -146,7 +146,10 @@ def _template_elements() -> list[html.HtmlElement]:
 _ELEMENTS = _template_elements()
 # The elements and attributes the templates write, plus the engine's <mark> and the
 # hidden CSRF field WTForms writes (an <input> with id, name, type and value).
-TEMPLATE_TAGS = frozenset({str(element.tag) for element in _ELEMENTS} | {"mark"})
+# The templates' one script element is the completions' file from /static, checked
+# apart (safe_page): a <script> anywhere else is a payload's.
+TEMPLATE_TAGS = frozenset({str(element.tag) for element in _ELEMENTS} - {"script"} | {"mark"})
+SCRIPT = "/static/suggest.js"
 TEMPLATE_ATTRIBUTES = frozenset({str(name) for element in _ELEMENTS for name in element.attrib})
 URL_ATTRIBUTES = ("href", "src", "action", "formaction", "data", "poster", "cite",
                   "background", "srcset", "ping", "xlink:href")
@@ -263,10 +266,14 @@ def safe_page(response: TestResponse, status: int | tuple[int, ...] = 200) -> ht
     assert response.headers.get("X-Content-Type-Options") == "nosniff"
     # In the bytes as sent: no tag but the templates' ones, no comment.
     raw_tags = {tag.lower() for tag in _RAW_TAG.findall(body)}
-    assert raw_tags <= TEMPLATE_TAGS, raw_tags - TEMPLATE_TAGS
+    assert raw_tags <= TEMPLATE_TAGS | {"script"}, raw_tags - TEMPLATE_TAGS
     assert "<!--" not in body
+    assert body.lower().count("<script") == 1 and body.count(f'<script src="{SCRIPT}" defer>'
+                                                             '</script>') == 1
     tree = html.document_fromstring(body)
-    assert not tree.xpath("//script")
+    [script] = tree.xpath("//script")
+    assert script.getparent().tag == "head" and not script.text, html.tostring(script)
+    script.getparent().remove(script)
     for element in tree.iter():
         if not isinstance(element.tag, str):
             raise AssertionError(f"a comment or processing instruction: {element!r}")
@@ -280,7 +287,9 @@ def safe_page(response: TestResponse, status: int | tuple[int, ...] = 200) -> ht
     for mark in tree.iter("mark"):
         parent = mark.getparent()
         assert len(mark) == 0 and parent is not None, html.tostring(mark)
-        assert parent.get("class") == "snippet", html.tostring(parent)
+        # Marks are the engine's: in a snippet, or in a hit's title.
+        assert parent.get("class") == "snippet" or (
+            parent.tag == "a" and parent.getparent().tag == "h3"), html.tostring(parent)
     return tree
 
 
@@ -393,6 +402,8 @@ def test_search_shows_each_document_escaped(site: Site, asker_name: str, number:
     assert (result["title"], result["number"], result["url"]) == (doc.title, doc.number,
                                                                   doc.url)
     check_snippet(result["snippet"], doc.body)
+    check_snippet(result["title_html"], doc.title)
+    assert [mark.text for mark in hit.xpath("h3/a/mark")] == [marker]
     assert "&lt;mark&gt;giả&lt;/mark&gt; &amp;lt;b&amp;gt; " in result["snippet"]
 
 
@@ -416,11 +427,13 @@ def test_listing_every_document_escapes_titles_and_openings(site: Site, asker_na
     assert {result["id"] for result in data["results"]} == set(by_id)
     for result in data["results"]:
         check_snippet(result["snippet"], by_id[result["id"]].body)
+        check_snippet(result["title_html"], by_id[result["id"]].title)
     for q in ("mark", "lt", "script", "amp", "giả", "alert"):
         found = safe_json(asker.get("/api/v1/search?" + urlencode({"q": q, "per_page": 100})))
         assert found["total"] > 0, q
         for result in found["results"]:
             check_snippet(result["snippet"], by_id[result["id"]].body)
+            check_snippet(result["title_html"], by_id[result["id"]].title)
         tree = safe_page(asker.get(search_url(q=q, per_page="100")))
         assert len(tree.xpath("//li[@class='hit']")) == found["total"]
 

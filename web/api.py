@@ -9,7 +9,13 @@ from flask.typing import ResponseReturnValue
 from flask_limiter import Limiter
 
 from web.access import asker
-from web.search_context import find_document, index_stats, search_index, search_request
+from web.search_context import (
+    find_document,
+    index_stats,
+    search_index,
+    search_request,
+    suggest_query,
+)
 
 blueprint = Blueprint("api", __name__)
 
@@ -18,6 +24,15 @@ blueprint = Blueprint("api", __name__)
 def search() -> ResponseReturnValue:
     """Answer a search with hits, total and facet counts."""
     return jsonify(search_index().search(search_request()).to_json())
+
+
+@blueprint.get("/api/v1/suggest")
+def suggest() -> ResponseReturnValue:
+    """Answer up to 10 completions of the last word of q: numbers, phrases, title words."""
+    text = suggest_query()
+    completions = search_index().complete(text, include_internal=asker().staff) if text else []
+    return jsonify({"query": text,
+                    "suggestions": [completion.to_json() for completion in completions]})
 
 
 @blueprint.get("/api/v1/documents/<path:doc_id>")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -17,6 +18,8 @@ from web.signin import LogoutForm
 
 blueprint = Blueprint("pages", __name__)
 
+# The parameter that asks for the query exactly as typed, not the suggestion's results.
+AS_TYPED = "as_typed"
 SORT_LABELS = {"relevance": "Liên quan nhất", "newest": "Mới nhất", "oldest": "Cũ nhất"}
 assert set(SORT_LABELS) == set(SORTS)
 
@@ -26,8 +29,17 @@ def search() -> ResponseReturnValue:
     """Show the search form, the results and the facets."""
     search_req = search_request()
     result = search_index().search(search_req)
-    return render_template("search.html", req=search_req, result=result,
-                           sort_labels=SORT_LABELS, link=_link)
+    as_typed = None  # the answer to the query as typed, when the suggestion's is shown
+    if (result.suggestion is not None and (not result.total or result.match == "any")
+            and not request.args.get(AS_TYPED)):
+        # Nothing (or only part) matches as typed: show what the suggestion finds, as
+        # a good web search does, with a link to search exactly as typed.
+        corrected = search_index().search(replace(search_req,
+                                                  query=result.suggestion.text))
+        if corrected.total and (corrected.match != "any" or not result.total):
+            as_typed, result = result, corrected
+    return render_template("search.html", req=search_req, result=result, as_typed=as_typed,
+                           as_typed_param=AS_TYPED, sort_labels=SORT_LABELS, link=_link)
 
 
 @blueprint.get("/documents/<path:doc_id>")

@@ -24,6 +24,11 @@ def search_request() -> SearchRequest:
                                      max_page=int(config["MAX_PAGE"]))
 
 
+def suggest_query() -> str:
+    """Return the text to complete (q), checked as a search's query is."""
+    return SearchRequest.from_params({"q": request.args.getlist("q")}).query
+
+
 def find_document(doc_id: str) -> Document:
     """Return the document if the asker may see it (else DocumentNotFound, as if missing)."""
     return search_index().document(doc_id, include_internal=asker().staff)
