@@ -368,7 +368,7 @@ class SearchIndex:
                       if request.query else None)
         return SearchResult(query=request.query, total=len(docs), page=request.page,
                             per_page=request.per_page, hits=hits, facets=facets,
-                            suggestion=suggestion, match=match)
+                            suggestion=suggestion, match=match, order=order)
 
     @staticmethod
     def _hit(stored: dict[str, Any], score: float, marks: Marks) -> Hit:

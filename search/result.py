@@ -69,6 +69,9 @@ class SearchResult:
     # "all": every word matched; "most": a long query, enough of its words;
     # "any": no document had every word, those with some are shown.
     match: str = "all"
+    # The order the hits are in: the request's, but "newest" for "relevance" where
+    # nothing ranks them (no words, only filters).
+    order: str = ""
 
     @property
     def pages(self) -> int:

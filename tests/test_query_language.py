@@ -7,6 +7,7 @@ import re
 
 import pytest
 from flask.testing import FlaskClient
+from lxml import html
 
 from index.record import Document
 from index.text import fold_accents
@@ -120,3 +121,12 @@ def test_a_prefix_matches_the_words_that_begin_so(searcher: SearchIndex,
     assert found(searcher, "zzzq*") == []
     # One letter is too short a prefix: it is the word itself.
     assert set(found(searcher, "x*")) == set(found(searcher, "x"))
+
+
+def test_a_query_of_filters_only_says_it_is_newest_first(client: FlaskClient) -> None:
+    """Nothing ranks the matches of loai: alone: they come newest first, and the page's
+    sort links say so."""
+    tree = html.fromstring(client.get("/", query_string={"q": "loai:ke-hoach"}).data)
+    assert tree.xpath("string(//p[@class='sort']/strong)") == "Mới nhất"
+    dates = [time.get("datetime") for time in tree.xpath("//li[@class='hit']//time")]
+    assert dates and dates == sorted(dates, reverse=True)
