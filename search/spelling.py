@@ -41,6 +41,9 @@ WORD_WEIGHT = 0.001
 BEAM = 16
 # Of a word typed that no document holds: as if this share of one document did.
 UNKNOWN_SHARE = 0.01
+# A word typed with accents that at least this many documents (the asker sees)
+# hold is read as typed, and only so.
+TRUSTED_DOCUMENTS = 3
 # The readings kept per word (the cheapest, then the most common), and the
 # accent-free spellings one edit away that are read (the commonest).
 READINGS = 12
@@ -177,7 +180,13 @@ class Speller:
                 readings[form.text] = _Reading(form.text, form.key, min(
                     cost, found.cost if found is not None else cost), count)
 
-        for form in self._vocabulary.forms(folded):
+        forms = self._vocabulary.forms(folded)
+        if accented:
+            own = next((form for form in forms if form.text == word), None)
+            if own is not None and own.count(staff) >= TRUSTED_DOCUMENTS:
+                # Typed with accents, and a word of the index: meant as typed.
+                return [_Reading(word, own.key, 0.0, own.count(staff))]
+        for form in forms:
             offer(form, 0.0 if form.text == word else ACCENTS_CHANGED if accented else added)
         for letters, tone in typed_shapes(word):
             for form in self._vocabulary.forms(fold_accents(letters)):
