@@ -14,7 +14,6 @@ phrase itself (accents as written), with accents typed and without.
 
 from __future__ import annotations
 
-import argparse
 import random
 import sys
 import time
@@ -27,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import typing_variants  # noqa: E402
-from suggestions import same  # noqa: E402
+from suggestions import phrase_arguments, same  # noqa: E402
 
 from search.engine import SearchIndex  # noqa: E402
 
@@ -41,14 +40,7 @@ def cut(phrase: str, rng: random.Random) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--index", type=Path, required=True, help="a tracuu index folder")
-    parser.add_argument("--count", type=int, default=500, help="phrases (default 500)")
-    parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
-    parser.add_argument("--source", type=Path, nargs="+",
-                        default=list(typing_variants.DEFAULT_SOURCES),
-                        help="JSON Lines files with titles (.jsonl or .jsonl.gz)")
-    args = parser.parse_args(argv)
+    args = phrase_arguments(__doc__ or "").parse_args(argv)
     rng = random.Random(args.seed)
     phrases = typing_variants.sample_phrases(args.source, args.count, rng)
     index = SearchIndex(args.index)

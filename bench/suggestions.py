@@ -47,14 +47,21 @@ def same(first: str, second: str) -> bool:
     return normal(first) == normal(second)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def phrase_arguments(description: str) -> argparse.ArgumentParser:
+    """Return a parser of the index and of the phrase set's arguments (count, seed,
+    sources), which bench/completions.py shares."""
+    parser = argparse.ArgumentParser(description=description.splitlines()[0])
     parser.add_argument("--index", type=Path, required=True, help="a tracuu index folder")
     parser.add_argument("--count", type=int, default=500, help="phrases (default 500)")
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     parser.add_argument("--source", type=Path, nargs="+",
                         default=list(typing_variants.DEFAULT_SOURCES),
                         help="JSON Lines files with titles (.jsonl or .jsonl.gz)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = phrase_arguments(__doc__ or "")
     parser.add_argument("--pyvi", action="store_true",
                         help="also measure pyvi's ViUtils.add_accents")
     parser.add_argument("--show", type=int, default=0,
