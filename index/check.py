@@ -92,7 +92,7 @@ def _check_segment(build: layout.Build, schema: Any, segment: Any,
         different = [key for key, array in arrays.items()
                      if key not in mapped.arrays or not np.array_equal(mapped.arrays[key], array)]
         made = derived.in_memory(header, arrays)
-        different += [key for key in ("field_totals", "type_names", "issued_names")
+        different += [key for key in ("field_totals", "column_names")
                       if getattr(mapped, key) != getattr(made, key)]
         problem = f"derived file {path.name} differs from its segment in {', '.join(different)}" \
             if different else ""

@@ -36,8 +36,8 @@ import numpy as np
 from index import ngrams, whoosh_private
 from index.faults import IndexDamaged
 
-FORMAT = 5
-MAGIC = b"TRACUUD5"
+FORMAT = 6
+MAGIC = b"TRACUUD6"
 SUFFIX = ".arrays"
 _ALIGN = 64
 # The magic and the CRC-32 of every byte after them, from the sizes on.
@@ -47,6 +47,8 @@ _SIZES = struct.Struct("<QQ")
 _PREFIX = _SEAL.size + _SIZES.size
 
 
+# The columns kept as codes into sorted names, by the Whoosh column read.
+CODED_COLUMNS = {"doc_type": "doc_type", "issued": "issued", "issuer": "issuer_name"}
 # The arrays of word, pair and triple counts (index.ngrams).
 NGRAM_TABLES = ("ng1", "ng2", "ng3")
 # The stored, unique field that names a document.
@@ -69,8 +71,7 @@ class SegmentArrays:
     segment_id: str
     doc_count: int
     field_totals: dict[str, int]  # Whoosh's sum of each field's lengths
-    type_names: tuple[str, ...]
-    issued_names: tuple[str, ...]
+    column_names: dict[str, tuple[str, ...]]  # what each coded column's codes stand for
     arrays: dict[str, np.ndarray]
     nbytes: int
 
@@ -222,7 +223,7 @@ def derive(leaf: Any, fields: Iterable[str], position_fields: Iterable[str]
     by_hash = np.argsort(np.asarray(id_hashes, dtype=np.uint64), kind="stable")
     arrays["id_hashes"] = np.asarray(id_hashes, dtype=np.uint64)[by_hash]
     arrays["id_docs"] = _joined(id_docs, np.int32)[by_hash]
-    type_names, issued_names = _read_columns(leaf, arrays)
+    column_names = _read_columns(leaf, arrays)
     arrays.update(_ngram_arrays(arrays))
     header = {
         "format": FORMAT,
@@ -232,8 +233,7 @@ def derive(leaf: Any, fields: Iterable[str], position_fields: Iterable[str]
         "fields": sorted(wanted),
         "position_fields": sorted(positional),
         "field_totals": {field: int(leaf.field_length(field)) for field in sorted(wanted)},
-        "type_names": type_names,
-        "issued_names": issued_names,
+        "column_names": column_names,
     }
     return header, arrays
 
@@ -282,8 +282,9 @@ def _joined(parts: list[np.ndarray], dtype: Any) -> np.ndarray:
     return np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype)
 
 
-def _read_columns(leaf: Any, arrays: dict[str, np.ndarray]) -> tuple[list[str], list[str]]:
-    """Add the columns to arrays; return the names of the type and issued codes."""
+def _read_columns(leaf: Any, arrays: dict[str, np.ndarray]) -> dict[str, list[str]]:
+    """Add the columns to arrays; return the names that each coded column's codes
+    stand for."""
     count = leaf.doc_count_all()
     if count and not whoosh_private.has_column(leaf, "visibility"):
         # Read as defaults, every document would be "not public": refuse instead.
@@ -293,17 +294,18 @@ def _read_columns(leaf: Any, arrays: dict[str, np.ndarray]) -> tuple[list[str], 
     # all (Whoosh translates the column's raw default).
     years[(years < 1000) | (years > 9999)] = 0
     arrays["col:year"] = years.astype(np.int32)
-    type_names, type_codes = np.unique(np.asarray(list(leaf.column_reader("doc_type")),
-                                                  dtype=object).astype(str),
-                                       return_inverse=True)
-    arrays["col:doc_type"] = type_codes.astype(np.int32).reshape(count)
-    issued_names, issued_codes = np.unique(np.asarray(list(leaf.column_reader("issued")),
-                                                      dtype=object).astype(str),
-                                           return_inverse=True)
-    arrays["col:issued"] = issued_codes.astype(np.int32).reshape(count)
+    names: dict[str, list[str]] = {}
+    for column, field in CODED_COLUMNS.items():
+        # An index made before a column existed reads "" for every document.
+        values = (list(leaf.column_reader(field)) if whoosh_private.has_column(leaf, field)
+                  else [""] * count)
+        found, codes = np.unique(np.asarray(values, dtype=object).astype(str),
+                                 return_inverse=True)
+        arrays["col:" + column] = codes.astype(np.int32).reshape(count)
+        names[column] = [str(name) for name in found]
     visibility = np.asarray(list(leaf.column_reader("visibility")), dtype=object)
     arrays["col:public"] = (visibility == "public").astype(np.bool_).reshape(count)
-    return [str(name) for name in type_names], [str(name) for name in issued_names]
+    return names
 
 
 def write(path: Path, index_id: str, header: dict[str, Any],
@@ -392,8 +394,9 @@ def in_memory(header: dict[str, Any], arrays: dict[str, np.ndarray]) -> SegmentA
 def _arrays(header: dict[str, Any], arrays: dict[str, np.ndarray], size: int) -> SegmentArrays:
     return SegmentArrays(
         segment_id=header["segment_id"], doc_count=header["doc_count"],
-        field_totals=dict(header["field_totals"]), type_names=tuple(header["type_names"]),
-        issued_names=tuple(header["issued_names"]), arrays=arrays, nbytes=size)
+        field_totals=dict(header["field_totals"]),
+        column_names={column: tuple(names) for column, names in header["column_names"].items()},
+        arrays=arrays, nbytes=size)
 
 
 def file_for(folder: Path, segment_id: str) -> Path:

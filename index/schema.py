@@ -51,6 +51,8 @@ def build_schema(segment: bool = SEGMENT_WORDS) -> Schema:
         issued=ID(stored=True, sortable=True),
         year=NUMERIC(int, stored=True, sortable=True, default=0),
         issuer=AnalyzedText(analyzer=analyzer, stored=True),
+        # The issuer as written, for its facet and filter (a column, not searched).
+        issuer_name=ID(sortable=True),
         author=AnalyzedText(analyzer=analyzer, stored=True),
         refs=STORED,
         ref_keys=KEYWORD(lowercase=False, scorable=True),
@@ -92,6 +94,8 @@ def to_fields(document: Document) -> dict[str, Any]:
     fields["content"] = f"{document.title}\n\n{document.body}"
     for name in EXACT_FIELDS:
         fields[name + EXACT_SUFFIX] = fields[name]
+    if document.issuer:
+        fields["issuer_name"] = document.issuer
     if document.year is not None:
         fields["year"] = document.year
     if document.number:

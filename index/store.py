@@ -166,8 +166,11 @@ def write_documents(ix: Any, documents: Iterable[dict[str, Any]],
         raise unwritable(build.folder, error) from None
     changed = False
     try:
+        # An index made before a field existed (issuer_name, say) goes on without it.
+        known = set(ix.schema.names())
         with ix.searcher() as searcher:
             for fields in documents:
+                fields = {name: value for name, value in fields.items() if name in known}
                 doc_id = fields["id"]
                 existing = searcher.document(id=doc_id)
                 if existing is None:

@@ -31,7 +31,7 @@ from search.columns import Columns
 from search.completion import Completer, Completion
 from search.errors import DocumentNotFound
 from search.evaluate import Evaluator, Matches
-from search.facets import DOC_TYPE, YEAR
+from search.facets import FACETS, YEAR
 from search.highlight import Marks, marked, snippet
 from search.postings import Snapshot
 from search.query import Clause, build_query
@@ -340,20 +340,29 @@ class SearchIndex:
         if user_query.filters is not None:
             # loai: and nam: typed in the query narrow the matches themselves.
             asked = user_query.filters
-            narrowed = (_years_within(columns.years[docs], asked.years, asked.year_from,
-                                      asked.year_to)
-                        & _types_within(columns, columns.doc_types[docs], asked.types))
+            narrowed = (_years_within(columns.years[docs], asked.year_from, asked.year_to)
+                        & columns.facets["year"].within(docs, asked.years)
+                        & columns.facets["doc_type"].within(docs, asked.types))
             docs, scores = docs[narrowed], scores[narrowed]
 
-        year_ok = _year_filter(request, columns.years[docs])
-        type_ok = _type_filter(request, columns, columns.doc_types[docs])
-        # Each facet counts the matches that pass the other facet's filter, so
+        passing = {facet.name: columns.facets[facet.column].within(
+            docs, request.chosen(facet.field)) for facet in FACETS}
+        passing[YEAR.name] &= _years_within(columns.years[docs], request.year_from,
+                                            request.year_to)
+        # Each facet counts the matches that pass the other facets' filters, so
         # a user who picked 2016 still sees how many 2015 would add.
-        facets = {
-            YEAR.name: YEAR.values(columns.count_years(docs[type_ok]), request.years),
-            DOC_TYPE.name: DOC_TYPE.values(columns.count_types(docs[year_ok]), request.types),
-        }
-        chosen = year_ok & type_ok
+        facets = {}
+        for facet in FACETS:
+            others = np.ones(len(docs), dtype=bool)
+            for name, ok in passing.items():
+                if name != facet.name:
+                    others &= ok
+            column = columns.facets[facet.column]
+            facets[facet.name] = facet.values(column.count(docs[others]),
+                                              request.chosen(facet.field), column.label_of)
+        chosen = np.ones(len(docs), dtype=bool)
+        for ok in passing.values():
+            chosen &= ok
         docs, scores = docs[chosen], scores[chosen]
         # Without words every score is equal: "relevance" means newest first.
         unranked = not request.query or isinstance(user_query.all_words, query.Every)
@@ -418,30 +427,15 @@ def _with(found: Matches, chosen: np.ndarray, boost: float) -> Matches:
     return Matches(docs, scores[docs])
 
 
-def _year_filter(request: SearchRequest, years: np.ndarray) -> np.ndarray:
-    return _years_within(years, request.years, request.year_from, request.year_to)
-
-
-def _years_within(years: np.ndarray, chosen: tuple[int, ...], first: int | None,
-                  last: int | None) -> np.ndarray:
+def _years_within(years: np.ndarray, first: int | None, last: int | None) -> np.ndarray:
+    """Return which years fall in a range (either end open); an undated document falls
+    in a range only if it has no end."""
     keep = np.ones(len(years), dtype=bool)
-    if chosen:
-        keep &= np.isin(years, np.asarray(chosen, dtype=np.int32))
     if first is not None:
         keep &= years >= first
     if last is not None:
         keep &= (years > 0) & (years <= last)
     return keep
-
-
-def _type_filter(request: SearchRequest, columns: Columns, codes: np.ndarray) -> np.ndarray:
-    return _types_within(columns, codes, request.types)
-
-
-def _types_within(columns: Columns, codes: np.ndarray, chosen: tuple[str, ...]) -> np.ndarray:
-    if not chosen:
-        return np.ones(len(codes), dtype=bool)
-    return np.isin(codes, columns.type_codes(chosen))
 
 
 def _top(docs: np.ndarray, scores: np.ndarray, order: str, columns: Columns,

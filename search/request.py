@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from index.doctypes import DOC_TYPES
 from index.text import to_nfc
 from search.errors import InvalidParameter
+from search.facets import FACETS
 
 SORTS = ("relevance", "newest", "oldest")
 DEFAULT_PER_PAGE = 10
@@ -16,8 +17,10 @@ MAX_PER_PAGE = 100
 MAX_PAGE = 1000
 MAX_QUERY_LENGTH = 2000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_REPEATABLE = {"type", "year"}
-PARAMETERS = ("q", "type", "year", "year_from", "year_to", "sort", "page", "per_page")
+# Every facet's parameter may be given again (the values are OR-ed).
+_REPEATABLE = {facet.parameter for facet in FACETS}
+PARAMETERS = ("q", *(facet.parameter for facet in FACETS), "year_from", "year_to", "sort",
+              "page", "per_page")
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,7 @@ class SearchRequest:
     query: str = ""
     types: tuple[str, ...] = ()
     years: tuple[int, ...] = ()
+    issuers: tuple[str, ...] = ()  # slugs (names are made slugs)
     year_from: int | None = None
     year_to: int | None = None
     sort: str = ""
@@ -39,9 +43,10 @@ class SearchRequest:
         object.__setattr__(self, "query", query)
         if len(query) > MAX_QUERY_LENGTH:
             raise InvalidParameter("q", f"dài quá {MAX_QUERY_LENGTH} ký tự")
-        for doc_type in self.types:
-            if doc_type not in DOC_TYPES:
-                raise InvalidParameter("type", f"không có loại văn bản '{doc_type}'")
+        for facet in FACETS:
+            values = tuple(dict.fromkeys(facet.parsed(str(value))
+                                         for value in getattr(self, facet.field)))
+            object.__setattr__(self, facet.field, values)
         if self.sort and self.sort not in SORTS:
             raise InvalidParameter("sort", f"chỉ nhận {', '.join(SORTS)}")
         if not self.sort:
@@ -53,6 +58,11 @@ class SearchRequest:
         if (self.year_from is not None and self.year_to is not None
                 and self.year_from > self.year_to):
             raise InvalidParameter("year_from", "năm bắt đầu lớn hơn năm kết thúc (year_to)")
+
+    def chosen(self, field: str) -> tuple[Any, ...]:
+        """Return the values chosen for a facet (by its SearchRequest field)."""
+        values: tuple[Any, ...] = getattr(self, field)
+        return values
 
     @classmethod
     def from_params(cls, params: Mapping[str, Sequence[str]], *,
@@ -66,10 +76,11 @@ class SearchRequest:
             if len(given) > 1 and name not in _REPEATABLE:
                 raise InvalidParameter(name, "chỉ được cho một lần")
             values[name] = given
+        chosen = {facet.field: tuple(facet.parsed(value) for value in values[facet.parameter])
+                  for facet in FACETS}
         request = cls(
             query=values["q"][0] if values["q"] else "",
-            types=tuple(dict.fromkeys(values["type"])),
-            years=tuple(dict.fromkeys(_year(value, "year") for value in values["year"])),
+            **chosen,
             year_from=_optional(values["year_from"], "year_from", _year),
             year_to=_optional(values["year_to"], "year_to", _year),
             sort=values["sort"][0] if values["sort"] else "",

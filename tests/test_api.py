@@ -23,7 +23,7 @@ def test_search_answer_has_the_contract_shape(client: FlaskClient) -> None:
         assert set(hit) == {"id", "title", "title_html", "snippet", "doc_type", "number",
                             "issued", "year", "url", "score", "visibility"}
         assert isinstance(hit["score"], float) and hit["visibility"] == "public"
-    assert set(body["facets"]) == {"year", "doc_type"}
+    assert set(body["facets"]) == {"year", "doc_type", "issuer"}
     for item in body["facets"]["doc_type"]:
         assert item["label"] == label(item["value"])
     assert body["suggestion"] == "kế hoạch"  # the accents restored

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -25,6 +26,7 @@ from index.store import (
 )
 from ingest.pipeline import DEFAULT_MAX_BYTES, IngestReport, ingest_paths
 from search import SearchError, SearchIndex, SearchRequest
+from search.facets import DOC_TYPE, FACETS
 from web.admin import token, user
 
 index_option = click.option(
@@ -170,24 +172,30 @@ def index_faults(home: Path) -> Iterator[None]:
         sys.exit(4)
 
 
+def facet_options(command: Any) -> Any:
+    """Add one repeatable option per facet of the registry (--type, --year, --issuer)."""
+    for facet in reversed(FACETS):
+        kind = click.Choice(sorted(DOC_TYPES)) if facet is DOC_TYPE else str
+        command = click.option(f"--{facet.parameter}", facet.field, multiple=True, type=kind,
+                               help=facet.help)(command)
+    return command
+
+
 @main.command()
 @click.argument("query")
-@click.option("--type", "types", multiple=True, type=click.Choice(sorted(DOC_TYPES)),
-              help="Only this document type (repeatable).")
-@click.option("--year", "years", multiple=True, type=int, help="Only this year (repeatable).")
+@facet_options
 @click.option("--sort", type=click.Choice(["relevance", "newest", "oldest"]), default=None)
 @click.option("--page", type=int, default=1)
 @click.option("--per-page", type=int, default=10)
 @click.option("--internal", is_flag=True, help="Include internal (staff-only) documents.")
 @click.option("--json", "as_json", is_flag=True, help="Print the API's JSON body.")
 @index_option
-def search(query: str, types: tuple[str, ...], years: tuple[int, ...], sort: str | None,
-           page: int, per_page: int, internal: bool, as_json: bool,
-           index_dir: Path | None) -> None:
+def search(query: str, sort: str | None, page: int, per_page: int, internal: bool,
+           as_json: bool, index_dir: Path | None, **chosen: tuple[str, ...]) -> None:
     """Search the index, as the web page and the API do."""
     try:
-        request = SearchRequest(query=query, types=types, years=years, sort=sort or "",
-                                page=page, per_page=per_page, include_internal=internal)
+        request = SearchRequest(query=query, sort=sort or "", page=page, per_page=per_page,
+                                include_internal=internal, **chosen)  # type: ignore[arg-type]
         home = index_dir or default_index_dir()
         with index_faults(home):
             result = SearchIndex(home).search(request)

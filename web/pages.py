@@ -11,6 +11,8 @@ from flask import Blueprint, Flask, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from index.doctypes import label as doc_type_label
+from search import SearchRequest, SearchResult
+from search.facets import FACETS, YEAR
 from search.request import SORTS
 from web.access import asker
 from web.search_context import find_document, search_index, search_request
@@ -39,7 +41,8 @@ def search() -> ResponseReturnValue:
         if corrected.total and (corrected.match != "any" or not result.total):
             as_typed, result = result, corrected
     return render_template("search.html", req=search_req, result=result, as_typed=as_typed,
-                           as_typed_param=AS_TYPED, sort_labels=SORT_LABELS, link=_link)
+                           as_typed_param=AS_TYPED, sort_labels=SORT_LABELS, link=_link,
+                           facets=FACETS, chosen=_chosen(search_req, result))
 
 
 @blueprint.get("/documents/<path:doc_id>")
@@ -48,6 +51,18 @@ def document(doc_id: str) -> ResponseReturnValue:
     doc = find_document(doc_id)
     paragraphs = [" ".join(part.split()) for part in doc.body.split("\n\n") if part.strip()]
     return render_template("document.html", doc=doc, paragraphs=paragraphs)
+
+
+def _chosen(search_req: SearchRequest, result: SearchResult) -> list[tuple[str, str, str]]:
+    """Return the filters chosen, as (parameter, value, text) for removable chips."""
+    chips = []
+    for facet in FACETS:
+        labels = {item.value: item.label for item in result.facets.get(facet.name, ())}
+        for value in search_req.chosen(facet.field):
+            text = labels.get(value) or str(value)
+            chips.append((facet.parameter, str(value),
+                          f"{facet.label} {text}" if facet is YEAR else text))
+    return chips
 
 
 def _link(toggle: tuple[str, str] | None = None, **changes: Any) -> str:
