@@ -36,15 +36,17 @@ def test_search_page_shows_results_snippets_and_facets(client: FlaskClient) -> N
     assert hits
     assert tree.xpath("//p[@class='snippet']/mark")
     summary = tree.xpath("string(//section[@class='summary'])")
-    assert "kết quả cho «nghi quyet»" in " ".join(summary.split())
-    headings = tree.xpath("//aside//h2/text()")
+    assert re.search(r"Kết quả 1–10 trên \d+ cho «nghi quyet»", " ".join(summary.split()))
+    headings = tree.xpath("//aside//section[@class='facet']/h2/text()")
     assert headings == ["Loại văn bản", "Năm"]
-    assert tree.xpath("//input[@name='q']/@value") == ["nghi quyet"]
+    assert tree.xpath("//input[@id='q']/@value") == ["nghi quyet"]
+    # The year-range form carries the query over.
+    assert tree.xpath("//form[@class='year-range']/input[@name='q']/@value") == ["nghi quyet"]
 
 
 def test_facet_link_narrows_and_unselects(client: FlaskClient) -> None:
     tree = page(client, "/?q=ke+hoach")
-    link = tree.xpath("//aside//a[contains(@href, 'year=')]")[0]
+    link = tree.xpath("//aside//section[@class='facet']//a[contains(@href, 'year=')]")[0]
     count = int(link.getparent().xpath("string(span[@class='count'])"))
     narrowed = page(client, link.get("href"))
     assert len(narrowed.xpath("//li[@class='hit']")) == min(count, 10)

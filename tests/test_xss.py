@@ -487,7 +487,7 @@ def test_document_page_shows_every_field_escaped(site: Site, asker_name: str,
             query = parse_qs(urlsplit(href).query)
             linked = safe_page(asker.get(href), (200, 400))
             if "q" in query:
-                assert linked.xpath("//input[@name='q']/@value") == query["q"]
+                assert linked.xpath("//input[@id='q']/@value") == query["q"]
 
 
 # --- Payloads in the request itself --------------------------------------------------------
@@ -503,7 +503,7 @@ def test_payload_in_a_query_or_parameter_is_escaped(site: Site, asker_name: str,
     """Check a payload as the query, any parameter or a parameter's name is shown escaped."""
     asker = site.askers[asker_name]
     tree = safe_page(asker.get(search_url(q=payload)))
-    assert tree.xpath("//input[@name='q']/@value") == [payload.strip()]
+    assert tree.xpath("//input[@id='q']/@value") == [payload.strip()]
     assert payload.strip() in tree.findtext(".//title")
     for name in ECHOED:
         refused = safe_page(asker.get(search_url(q="hội thảo", **{name: payload})), 400)

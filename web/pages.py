@@ -13,7 +13,7 @@ from flask.typing import ResponseReturnValue
 from index.doctypes import label as doc_type_label
 from search import SearchRequest, SearchResult
 from search.facets import FACETS, YEAR
-from search.request import SORTS
+from search.request import PARAMETERS, SORTS
 from web.access import asker
 from web.search_context import find_document, search_index, search_request
 from web.signin import LogoutForm
@@ -42,7 +42,10 @@ def search() -> ResponseReturnValue:
             as_typed, result = result, corrected
     return render_template("search.html", req=search_req, result=result, as_typed=as_typed,
                            as_typed_param=AS_TYPED, sort_labels=SORT_LABELS, link=_link,
-                           facets=FACETS, chosen=_chosen(search_req, result))
+                           facets=FACETS, chosen=_chosen(search_req, result),
+                           histogram=_histogram(result), kept=_kept(),
+                           clear_all=_link(year_from=None, year_to=None,
+                                           **{facet.parameter: None for facet in FACETS}))
 
 
 @blueprint.get("/documents/<path:doc_id>")
@@ -63,6 +66,23 @@ def _chosen(search_req: SearchRequest, result: SearchResult) -> list[tuple[str, 
             chips.append((facet.parameter, str(value),
                           f"{facet.label} {text}" if facet is YEAR else text))
     return chips
+
+
+def _histogram(result: SearchResult) -> list[tuple[int, int, int, bool]]:
+    """Return the year facet's bars, oldest first: (year, count, height in steps of 5%
+    of the tallest, selected)."""
+    years = sorted((item for item in result.facets.get(YEAR.name, ()) if item.count),
+                   key=lambda item: item.value)
+    tallest = max((item.count for item in years), default=0)
+    return [(int(item.value), item.count, max(5, 5 * round(20 * item.count / tallest)),
+             item.selected) for item in years]
+
+
+def _kept() -> list[tuple[str, str]]:
+    """Return the query string's parameters that the year-range form carries over."""
+    return [(name, value) for name, values in request.args.lists()
+            if name in PARAMETERS and name not in ("year_from", "year_to", "page")
+            for value in values if value.strip()]
 
 
 def _link(toggle: tuple[str, str] | None = None, **changes: Any) -> str:
@@ -95,8 +115,14 @@ def register_filters(app: Flask) -> None:
     """Add the template filters the pages use, and who is asking to every page."""
     app.context_processor(lambda: {"staff": asker(), "logout_form": LogoutForm})
     app.jinja_env.filters["vn_date"] = _vn_date
+    app.jinja_env.filters["vn_number"] = _vn_number
     app.jinja_env.filters["doc_type_label"] = doc_type_label
     app.jinja_env.filters["safe_url"] = _safe_url
+
+
+def _vn_number(number: int) -> str:
+    """Return a whole number as Vietnamese writes it: 153.825."""
+    return f"{number:,}".replace(",", ".")
 
 
 def _vn_date(iso: str) -> str:
