@@ -1,27 +1,26 @@
 """Split Vietnamese text into words, document numbers and dates, with their offsets.
 
 Numbers ("22-KH/CB") and dates ("11/10/2016") are recognised first and kept
-whole, before any word splitting or segmentation could take them apart.
+whole, before any word splitting or segmentation could take them apart. What
+a date is (its forms, the calendar) is index.dates's rule.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import NamedTuple
 
+from index.dates import NUMERIC, calendar_date, matched_date
 from index.numbers import NUMBER_PATTERN, number_key
 from index.text import fold_accents, to_nfc
 
 # Letters and digits with any combining marks, so that a decomposed (NFD)
 # word stays one word: "\w+" alone splits "Thừa" typed as NFD after "Th".
 WORD = r"(?:[^\W_]|[\u0300-\u036f])+"
-DATE = (r"(?<![\w/.-])(?P<day>\d{1,2})(?P<sep>[/.-])(?P<month>\d{1,2})(?P=sep)"
-        r"(?P<year>\d{4})(?![\w/-])")
 # Words that start with a letter come first: nearly every token is one, and
 # neither a number nor a date starts with a letter.
 _SCAN = re.compile(rf"(?P<word>[^\W\d_](?:{WORD})?)|(?P<num>{NUMBER_PATTERN.pattern})"
-                   rf"|(?P<date>{DATE})|(?P<digits>{WORD})", re.VERBOSE)
+                   rf"|(?P<date>{NUMERIC})|(?P<digits>{WORD})", re.VERBOSE)
 # Users type numbers in any case ("22-kh/cb"); documents write them upper case.
 _SCAN_QUERY = re.compile(_SCAN.pattern, re.VERBOSE | re.IGNORECASE)
 _SPELLED_DATE = ("ngay", None, "thang", None, "nam", None)
@@ -63,9 +62,9 @@ def _scan(text: str, query: bool) -> list[Piece]:
         elif kind == "num":
             pieces.append(Piece("number", number_key(match.group()), start, end))
         else:
-            iso = _iso_date(match.group("year"), match.group("month"), match.group("day"))
-            if iso:
-                pieces.append(Piece("date", iso, start, end))
+            date = matched_date(match)
+            if date is not None:
+                pieces.append(Piece("date", date.isoformat(), start, end))
             else:
                 pieces += [Piece("word", part.group(), start + part.start(), start + part.end())
                            for part in re.finditer(r"\d+", match.group())]
@@ -85,16 +84,12 @@ def spelled_dates(pieces: list[Piece]) -> list[tuple[int, Piece]]:
         if any(want and word != want for word, want in zip(words, _SPELLED_DATE, strict=True)):
             continue
         day, month, year = words[1], words[3], words[5]
+        # A month's name ("tháng Mười Một") may take two pieces, and a query's spelled
+        # date is replaced six pieces at a time: the month is read as a number only.
         if not (month.isdigit() and year.isdigit() and len(year) == 4):
             continue
-        iso = _iso_date(year, month, day)
-        if iso:
-            found.append((index, Piece("date", iso, window[1].start, window[5].end)))
+        date = calendar_date(year, month, day)
+        if date is not None:
+            found.append((index, Piece("date", date.isoformat(), window[1].start,
+                                       window[5].end)))
     return found
-
-
-def _iso_date(year: str, month: str, day: str) -> str:
-    try:
-        return dt.date(int(year), int(month), int(day)).isoformat()
-    except ValueError:
-        return ""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from index.dates import DATE
+
 # "Người cập nhật: Doãn Quan": who updated the page on the site.
 UPDATER = re.compile(r"^\s*Người cập nhật\s*:\s*(?P<name>.+?)\s*$", re.IGNORECASE)
 
@@ -31,10 +33,6 @@ _UPDATED = (r"(?:ngày\s+|lần\s+)?cập\s+nhật(?:\s+lần\s+cuối|\s+lúc|\
             r"(?:last\s+)?updated(?:\s+on)?|modified")
 UPDATED_LABEL = re.compile(rf"^(?:{_UPDATED})$", re.IGNORECASE)
 _WEEKDAY = r"(?:thứ\s*(?:hai|ba|tư|năm|sáu|bảy|bẩy|[2-7])|chủ\s*nhật|t[2-7]|cn)"
-_MONTH = r"(?:\d{1,2}|[^\W\d]+(?:\s+(?:một|hai))?)"
-_DATE = (r"(?:\d{1,2}\s?[/.\-]\s?\d{1,2}\s?[/.\-]\s?\d{4}|\d{4}-\d{1,2}-\d{1,2}"
-         rf"|\d{{1,2}}\s+tháng\s+{_MONTH}\s*(?:,\s*|\s+năm\s+|\s+)\d{{4}}"
-         rf"|tháng\s+{_MONTH}\s+\d{{1,2}}\s*,\s*\d{{4}})")
 _TIME = (r"\d{1,2}\s?[:h]\s?\d{2}(?:\s?:\s?\d{2})?(?:\s?(?:am|pm|sa|ch))?"
          r"(?:\s*\(?\s*gmt\s*[+-]\s*\d{1,2}(?::?\d{2})?\s*\)?)?")
 # "Ngày đăng: 11/10/2016", "Cập nhật: 11/10/2016 08:30", "Thứ ba, 11/10/2016 - 08:30",
@@ -42,7 +40,7 @@ _TIME = (r"\d{1,2}\s?[:h]\s?\d{2}(?:\s?:\s?\d{2})?(?:\s?(?:am|pm|sa|ch))?"
 DATE_LINE = re.compile(
     rf"^[\s(\[]*(?:(?P<label>{_PUBLISHED}|{_UPDATED})\s*[:：]?\s*)?"
     rf"(?P<weekday>{_WEEKDAY}\s*[,\-–]?\s*)?"
-    rf"(?:(?:lúc\s+)?{_TIME}\s*[,\-–]?\s*)?(?:ngày\s*)?{_DATE}"
+    rf"(?:(?:lúc\s+)?{_TIME}\s*[,\-–]?\s*)?(?:ngày\s*)?{DATE}"
     rf"(?:\s*[,\-–]?\s*(?:lúc\s*)?{_TIME})?[\s)\]]*$", re.IGNORECASE)
 _TIME_LINE = re.compile(rf"^[\s(]*(?:lúc\s+)?{_TIME}[\s)]*$", re.IGNORECASE)
 # "Lượt xem: 1234", "1.234 lượt xem", "Hits: 12".

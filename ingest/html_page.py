@@ -9,7 +9,6 @@ buttons, comments, sidebars, related links, footers) is "furniture".
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable
@@ -20,6 +19,7 @@ from urllib.parse import urljoin
 import lxml.html
 from lxml import etree
 
+from index.dates import dates_in, issue_date
 from ingest.furniture import DATE_LINE, RELATED_TITLE, UPDATED_LABEL, UPDATER, line_kind
 
 NO_TEXT = "no article text found"
@@ -111,18 +111,6 @@ _NAME_PUNCTUATION = re.compile(r"[,;:!?\"“”‘’()\[\]{}…/\\|<>@#%&*+=\d]
 _SITE_SEPARATOR = re.compile(r"(\s+(?:[-|–—»·]|::)\s+)")
 _DOMAIN = re.compile(r"(?:https?://|www\.|\.(?:vn|com|org|net|gov|edu)\b)", re.IGNORECASE)
 
-_MONTH_WORDS = {"một": 1, "giêng": 1, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5,
-                "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10, "mười một": 11,
-                "mười hai": 12, "chạp": 12}
-_MONTH = r"(?P<m>\d{1,2}|mười\s+một|mười\s+hai|[^\W\d]+)"
-_DATE_PATTERNS = (
-    re.compile(r"(?<![\d/.\-])(?P<d>\d{1,2})\s?[/.\-]\s?(?P<m>\d{1,2})\s?[/.\-]\s?(?P<y>\d{4})"
-               r"(?!\d)"),
-    re.compile(r"(?<!\d)(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?!\d)"),
-    re.compile(rf"(?<!\d)(?P<d>\d{{1,2}})\s+tháng\s+{_MONTH}\s*(?:,\s*|\s+năm\s+|\s+)"
-               r"(?P<y>\d{4})(?!\d)", re.IGNORECASE),
-    re.compile(rf"tháng\s+{_MONTH}\s+(?P<d>\d{{1,2}})\s*,\s*(?P<y>\d{{4}})(?!\d)", re.IGNORECASE),
-)
 # Keys of <meta> that date the article's publication, best first.
 _PUBLISHED_META = ("article:published_time", "datepublished", "date", "dc.date.issued",
                    "dc.date", "dcterms.issued", "dcterms.created", "pubdate", "publishdate",
@@ -352,33 +340,8 @@ def _updater_name(name: str) -> str:
 
 
 def _date_from(value: str | None) -> str:
-    """Return the first date in value as YYYY-MM-DD (day before month), or ""."""
-    value = _clean(value)
-    if not value:
-        return ""
-    iso = re.match(r"^(\d{4})-(\d{1,2})-(\d{1,2})", value)
-    if iso:
-        date = _valid_date(*iso.groups())
-        if date:
-            return date
-    found = [match for pattern in _DATE_PATTERNS for match in pattern.finditer(value)]
-    for match in sorted(found, key=lambda match: match.start()):
-        date = _valid_date(match["y"], match["m"], match["d"])
-        if date:
-            return date
-    return ""
-
-
-def _valid_date(year: str, month: str, day: str) -> str:
-    month_number = (int(month) if month.isdigit()
-                    else _MONTH_WORDS.get(_SPACE.sub(" ", month.casefold()), 0))
-    try:
-        date = dt.date(int(year), month_number, int(day))
-    except ValueError:
-        return ""
-    if not 1900 <= date.year <= dt.date.today().year + 1:
-        return ""
-    return date.isoformat()
+    """Return the first date in value that can be the article's (YYYY-MM-DD), or ""."""
+    return issue_date(_clean(value))
 
 
 @dataclass
@@ -570,7 +533,7 @@ def _author_name(text: str | None) -> str:
     name = _clean(text)
     for _ in range(2):
         name = _AUTHOR_PREFIX.sub("", name).strip(" -–|:,")
-    if not name or len(name) > 80 or _date_from(name) or _norm(name) in _NOT_AUTHORS:
+    if not name or len(name) > 80 or next(dates_in(name), None) or _norm(name) in _NOT_AUTHORS:
         return ""
     if _DOMAIN.search(name) or "@" in name:
         return ""

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
+from index.dates import DATE, issue_date
 from index.doctypes import DEFAULT_DOC_TYPE, TITLE_PREFIXES
 from index.numbers import NUMBER_PATTERN, doc_type_of_number, find_numbers
 from index.text import fold_accents
@@ -41,9 +41,8 @@ def cited_numbers(text: str, own: str) -> list[str]:
 
 # "Huế, ngày 11 tháng 10 năm 2016" or "Hà Nội, ngày 11/10/2016": the place and
 # date of issue that official documents print under their number.
-_PLACE_DATE = re.compile(
-    r"^[^\n]{0,60}?,?\s*ngày\s+(?P<d>\d{1,2})\s*(?:tháng\s+|[/.-])(?P<m>\d{1,2})"
-    r"\s*(?:năm\s+|[/.-])(?P<y>\d{4})", re.MULTILINE | re.IGNORECASE)
+_PLACE_DATE = re.compile(rf"^[^\n]{{0,60}}?,?\s*ngày\s+(?P<date>{DATE})",
+                         re.MULTILINE | re.IGNORECASE)
 # Lines printed above every document of a kind, that name no issuer.
 _MOTTOS = ("dang cong san viet nam", "cong hoa xa hoi chu nghia viet nam",
            "doc lap - tu do - hanh phuc", "doc lap tu do hanh phuc")
@@ -58,12 +57,7 @@ ISSUER_CODES = {
 def issued_in_text(body: str) -> str:
     """Return the date of issue printed at the head of a document (YYYY-MM-DD), or ""."""
     match = _PLACE_DATE.search(body[:1500])
-    if match is None:
-        return ""
-    try:
-        return dt.date(int(match["y"]), int(match["m"]), int(match["d"])).isoformat()
-    except ValueError:
-        return ""
+    return issue_date(match["date"]) if match else ""
 
 
 def issuer_in_text(body: str, number: str) -> str:

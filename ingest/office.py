@@ -15,6 +15,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.table import Table
 from pypdf import PasswordType, PdfReader
 
+from index.dates import is_issue_date, pdf_date
 from index.doctypes import TITLE_PREFIXES
 from index.text import fold_accents, to_nfc
 
@@ -40,13 +41,10 @@ _TITLE_CONTINUATION = 3
 _TITLE_LINE_MAX = 300
 # Fewer letters than this on all pages: what was extracted is page numbers or stray marks.
 _MIN_LETTERS = 20
-# Dates before this in file metadata are defaults of broken clocks and converters.
-_FIRST_YEAR = 1980
 _VIETNAM = dt.timezone(dt.timedelta(hours=7))
 _REASON_MAX = 120
 _SPACE = re.compile(r"[^\S\n]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_PDF_DATE = re.compile(r"^(?:D:)?(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})")
 
 
 @dataclass(frozen=True)
@@ -103,7 +101,7 @@ def read_pdf(data: bytes) -> dict[str, Any]:
         count = len(pages)
         raise NeedsOcr(f"needs OCR: no text layer ({count} page{'s' if count > 1 else ''})")
     record: dict[str, Any] = {}
-    _add_metadata(record, author, _pdf_date(created))
+    _add_metadata(record, author, pdf_date(str(created)) if created else None)
     record["title"], taken = _title_and_taken(
         meta_title, [_Block(line) for line in body.split("\n") if line])
     if taken:
@@ -272,19 +270,9 @@ def _add_metadata(record: dict[str, Any], author: Any, created: dt.date | None) 
     author = _useful(author)
     if author:
         record["author"] = author
-    if created and _FIRST_YEAR <= created.year <= dt.date.today().year + 1:
+    # A file's clock before FIRST_YEAR is a broken one's zero (1601, 1904, 1970).
+    if created and is_issue_date(created):
         record["issued"] = created.isoformat()
-
-
-def _pdf_date(value: Any) -> dt.date | None:
-    """Return the date of a PDF date string ("D:20161011083000+07'00'"), or None."""
-    match = _PDF_DATE.match(str(value).strip()) if value else None
-    if not match:
-        return None
-    try:
-        return dt.date(int(match["y"]), int(match["m"]), int(match["d"]))
-    except ValueError:
-        return None
 
 
 def _reason(error: BaseException) -> str:

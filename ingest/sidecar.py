@@ -4,7 +4,8 @@ A folder may hold ``tracuu-metadata.json`` (an object from file name to an
 object of record fields) or ``tracuu-metadata.csv`` (a ``file`` column and
 one column per field). The file name ``*`` applies to every file of the
 folder; a file's own entry wins over it. Any record field may be set,
-``visibility`` included.
+``visibility`` included; ``issued`` may be written in any form index.dates
+reads ("11/10/2016", as a spreadsheet saves it).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from index.dates import stated_date
 from index.record import FIELDS
 from ingest.decode import EncodingError, decode_text
 
@@ -56,7 +58,9 @@ def _check(file_name: object, fields: object) -> dict[str, Any]:
         raise SidecarError(f"entry {file_name!r}: unknown field {unknown[0]!r}")
     if "id" in fields:
         raise SidecarError(f"entry {file_name!r}: 'id' cannot be overridden")
-    return fields
+    # A value that is no date stays: the record's check names it for each file it sets.
+    issued = stated_date(fields["issued"]) if isinstance(fields.get("issued"), str) else ""
+    return {**fields, "issued": issued} if issued else fields
 
 
 def _from_json(text: str) -> dict[str, dict[str, Any]]:
