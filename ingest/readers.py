@@ -14,7 +14,7 @@ from typing import Any
 
 from ingest.decode import EncodingError, decode_text
 from ingest.errors import SourceError
-from ingest.html_page import read_html
+from ingest.html import read_html
 from ingest.metadata import issued_in_text
 from ingest.plain_text import read_plain_text
 

@@ -11,7 +11,7 @@ import pytest
 from index.doctypes import DOC_TYPES
 from index.record import Document
 from index.store import open_index
-from ingest.html_page import read_html
+from ingest.html import read_html
 from ingest.pipeline import IngestReport, ingest_paths, read_documents
 from search import SearchIndex, SearchRequest
 from tests.conftest import SHARED

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.html_page import read_html
+from ingest.html import read_html
 from ingest.pipeline import read_documents
 from tests.conftest import PROJECT, SHARED
 
