@@ -93,6 +93,8 @@ class Snapshot:
         self._scored: OrderedDict[tuple[str, str, str], Postings] = OrderedDict()
         self._scored_bytes = 0
         self._lock = threading.Lock()
+        # Of each segment's terms, the documents that count for a kind of asker.
+        self._counts: dict[tuple[str, int], np.ndarray] = {}
 
     def _key(self, field: str, text: str) -> bytes | None:
         if field not in self._schema:
@@ -158,17 +160,34 @@ class Snapshot:
         if not present:
             return found
         wanted = [key for key in keys if key is not None]
-        for offset, segment in zip(self.offsets, self.segments, strict=False):
+        for index, segment in enumerate(self.segments):
             places = segment.find_many(wanted)
             starts = segment.arrays["starts"]
+            visible = (self._visible_counts(statistics, index)
+                       if statistics.visible is not None else starts)
             for number, place in zip(present, places.tolist(), strict=True):
                 if place < 0:
                     continue
                 if statistics.visible is None:
                     found[number] += int(starts[place + 1] - starts[place])
                 else:
-                    found[number] += statistics.frequency(
-                        segment.postings_of(place) + np.int32(offset))
+                    found[number] += int(visible[place])
+        return found
+
+    def _visible_counts(self, statistics: Statistics, number: int) -> np.ndarray:
+        """Return how many documents that count for statistics hold each term of a
+        segment, made once per generation, process and kind of asker."""
+        key = (statistics.name, number)
+        found = self._counts.get(key)
+        if found is None:
+            segment, offset = self.segments[number], self.offsets[number]
+            assert statistics.visible is not None
+            ids, starts = segment.arrays["ids"], segment.arrays["starts"]
+            seen = statistics.visible[offset:offset + segment.doc_count][ids].astype(np.int64)
+            # Every term holds at least one posting: no two starts are equal.
+            found = (np.add.reduceat(seen, starts[:-1]) if len(ids)
+                     else np.zeros(len(starts) - 1, dtype=np.int64))
+            self._counts[key] = found
         return found
 
     def positions(self, field: str, text: str) -> list[tuple[int, np.ndarray]]:
