@@ -27,6 +27,7 @@ from index.faults import READ_ERRORS, IndexDamaged, IndexFault, IndexMissing
 from index.layout import Build, ReadersLock
 from index.record import Document
 from index.schema import POSITION_FIELDS, SEARCHED_FIELDS, from_stored
+from search import neighbours
 from search.columns import Columns
 from search.completion import Completer, Completion
 from search.errors import DocumentNotFound
@@ -36,7 +37,7 @@ from search.highlight import Marks, marked, snippet
 from search.postings import Snapshot
 from search.query import Clause, build_query
 from search.request import SearchRequest
-from search.result import Hit, SearchResult
+from search.result import Hit, Neighbours, SearchResult
 from search.spelling import Speller, Suggestion
 from search.vocabulary import Vocabulary
 
@@ -253,6 +254,13 @@ class SearchIndex:
         read: an internal id answers like a missing one, in the same time.
         """
         state = self._current()
+        return from_stored(self._find(state, doc_id, include_internal)[1])
+
+    @staticmethod
+    def _find(state: _State, doc_id: str, include_internal: bool
+              ) -> tuple[int, dict[str, Any]]:
+        """Return the docnum and stored fields of the document with this id, if the asker
+        may see it (see document)."""
         generation = state.generation
         candidates = generation.snapshot.holders(doc_id)
         seen = candidates[generation.visible[include_internal][candidates]]
@@ -261,8 +269,36 @@ class SearchIndex:
                 # The stored id settles a (64-bit) hash collision.
                 stored = state.searcher.stored_fields(int(docnum))
                 if stored.get("id") == doc_id:
-                    return from_stored(stored)
+                    return int(docnum), stored
         raise DocumentNotFound(doc_id)
+
+    def neighbours(self, doc_id: str, *, include_internal: bool = False,
+                   related: int = 5) -> Neighbours:
+        """Return what a document cites that the index holds, what cites it, and up to
+        related documents most like it: all of them documents the asker may see."""
+        state = self._current()
+        generation = state.generation
+        snapshot, allowed = generation.snapshot, generation.visible[include_internal]
+        itself, stored = self._find(state, doc_id, include_internal)
+
+        def read(docnum: int) -> dict[str, Any]:
+            with _reading(state):
+                fields: dict[str, Any] = state.searcher.stored_fields(docnum)
+            return fields
+
+        def hit(docnum: int) -> Hit:
+            return self._hit(read(docnum), 0.0, Marks())
+
+        cited = neighbours.numbered(snapshot, allowed, stored.get("refs") or ())
+        number = stored.get("number") or ""
+        return Neighbours(
+            cited={ref: hit(docnum) for ref, docnum in cited.items() if docnum != itself},
+            citing=[hit(docnum) for docnum in neighbours.citing(
+                snapshot, generation.columns, allowed, number, itself)] if number else [],
+            related=[hit(docnum) for docnum in neighbours.related(
+                snapshot, generation.statistics[include_internal], allowed, itself,
+                lambda docnum: stored if docnum == itself else read(docnum), related)],
+        )
 
     def suggest(self, text: str, *, include_internal: bool = False) -> Suggestion | None:
         """Return the query as the index's own words say it was meant (accents restored,

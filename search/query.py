@@ -331,6 +331,14 @@ def _marks(clauses: list[Clause], number: str | None) -> Marks:
                  number is not None)
 
 
+def query_marks(text: str) -> Marks:
+    """Return what a query marks in a text (a document's page marks a search's words)."""
+    rest, _, fielded = split_fields(text)
+    positive = [clause for clause in parse_clauses(rest) + fielded if not clause.negated]
+    key = number_key(rest)
+    return _marks(positive, key if _NUMBER_LIKE.fullmatch(key) and not fielded else None)
+
+
 def _bounded(clauses: list[Clause], rarity: Callable[[list[Clause]], list[int]] | None
              ) -> list[Clause]:
     """Keep a short query as typed; of a long one, its distinct clauses, only the

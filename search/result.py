@@ -37,6 +37,17 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class Neighbours:
+    """A document's neighbours the asker may see: the documents bearing the numbers it
+    cites (by the number as it cites it), those citing it (newest first), and those most
+    like it."""
+
+    cited: dict[str, Hit]
+    citing: list[Hit]
+    related: list[Hit]
+
+
+@dataclass(frozen=True)
 class FacetValue:
     """One value of a facet with the number of matching documents that have it."""
 

@@ -147,7 +147,7 @@ def hits_of(response: TestResponse) -> dict[str, bool]:
         href = hit.xpath(".//h3/a/@href")[0]
         marks = [" ".join(mark.text_content().split())
                  for mark in hit.xpath('.//*[@class="internal"]')]
-        found[unquote(href.removeprefix("/documents/"))] = marks == ["Nội bộ"]
+        found[unquote(urlsplit(href).path.removeprefix("/documents/"))] = marks == ["Nội bộ"]
     return found
 
 

@@ -79,7 +79,12 @@ def test_document_page(client: FlaskClient, sample_documents: list[Document]) ->
     assert tree.xpath("string(//h1)") == plan.title
     text = tree.text_content()
     assert "22-KH/CB" in text and "Kế hoạch" in text
-    assert len(tree.xpath("//div[@class='body']/p")) == len(plan.body.split("\n\n"))
+    # The body's first line, "Số: 22-KH/CB", is the table's number: not repeated.
+    paragraphs = plan.body.split("\n\n")
+    assert paragraphs[0] == "Số: 22-KH/CB"
+    assert len(tree.xpath("//div[@class='body']/p")) == len(paragraphs) - 1
+    assert tree.xpath("string(//table[@class='metadata']//tr[th='Số, ký hiệu']/td)") == (
+        "22-KH/CB")
 
 
 def test_bad_parameter_and_unknown_document_pages(client: FlaskClient,

@@ -489,7 +489,7 @@ def params_of(href: str) -> dict[str, list[str]]:
 
 
 def hit_ids(document: Any) -> list[str]:
-    return [str(href).removeprefix("/documents/")
+    return [urlsplit(str(href)).path.removeprefix("/documents/")
             for href in document.xpath('//ol[@class="hits"]/li//h3/a/@href')]
 
 

@@ -287,9 +287,12 @@ def safe_page(response: TestResponse, status: int | tuple[int, ...] = 200) -> ht
     for mark in tree.iter("mark"):
         parent = mark.getparent()
         assert len(mark) == 0 and parent is not None, html.tostring(mark)
-        # Marks are the engine's: in a snippet, or in a hit's title.
+        # Marks are the engine's: in a snippet, a hit's title, or a document's text
+        # reached from a search.
         assert parent.get("class") == "snippet" or (
-            parent.tag == "a" and parent.getparent().tag == "h3"), html.tostring(parent)
+            parent.tag == "a" and parent.getparent().tag == "h3") or (
+            parent.tag == "p" and parent.getparent().get("class") == "body"), html.tostring(
+                parent)
     return tree
 
 
@@ -393,7 +396,9 @@ def test_search_shows_each_document_escaped(site: Site, asker_name: str, number:
     assert first in shown, shown
     # The link to the document reaches it, whatever its id holds.
     href = hit.xpath("h3/a/@href")[0]
-    assert urlsplit(href).path.startswith("/documents/xss/") and not urlsplit(href).query
+    # ... carrying the search (for the page's back link and marks), nothing else.
+    assert urlsplit(href).path.startswith("/documents/xss/")
+    assert parse_qs(urlsplit(href).query) == {"q": [marker]}
     page = safe_page(asker.get(href))
     assert page.xpath("string(//h1)") == doc.title
 
@@ -441,8 +446,9 @@ def test_listing_every_document_escapes_titles_and_openings(site: Site, asker_na
 # --- Each document's page ------------------------------------------------------------------
 
 def _fields(tree: html.HtmlElement) -> dict[str, html.HtmlElement]:
-    """Return the document page's fields: each <dt> text to its <dd>."""
-    return {dt.text_content(): dt.getnext() for dt in tree.xpath("//dl[@class='fields']/dt")}
+    """Return the document page's metadata: each row's heading to its cell."""
+    return {th.text_content(): th.getnext()
+            for th in tree.xpath("//table[@class='metadata']//tr/th")}
 
 
 @pytest.mark.parametrize("number", DOCUMENT_NUMBERS)
@@ -465,20 +471,22 @@ def test_document_page_shows_every_field_escaped(site: Site, asker_name: str,
     assert bool(tree.xpath("//p[@class='internal']")) == (doc.visibility == "internal")
     fields = _fields(tree)
     assert fields["Loại văn bản"].text_content() == doc_type_label(doc.doc_type)
-    assert fields["Số, ký hiệu"].text_content().startswith(f"{doc.number} · ")
-    assert fields["Ngày"].xpath("time/@datetime") == [doc.issued]
+    assert fields["Số, ký hiệu"].text_content() == doc.number
+    assert fields["Ngày ban hành"].xpath("time/@datetime") == [doc.issued]
     assert fields["Cơ quan ban hành"].text_content() == doc.issuer
     assert fields["Tác giả"].text_content() == doc.author
     assert fields["Chuyên mục"].text_content() == doc.category
-    ref_links = fields["Văn bản được dẫn chiếu"].xpath("a")
-    assert _texts(ref_links) == list(doc.refs)
+    # No document bears the numbers it cites: each is shown as text, with a search link.
+    cited = tree.xpath("//section[contains(@class, 'cited')]//li")
+    assert [item.text.rstrip(" ·") for item in cited] == list(doc.refs)
+    ref_links = [item.xpath("a")[0] for item in cited]
     assert [parse_qs(urlsplit(link.get("href")).query)["q"] for link in ref_links] == \
         [[ref] for ref in doc.refs]
     if _is_web_url(doc.url):
-        [source] = fields["Nguồn"].xpath("a")
+        [source] = fields["Bản gốc"].xpath("a")
         assert (source.get("href"), source.text_content()) == (doc.url, doc.url)
     else:
-        assert "Nguồn" not in fields
+        assert "Bản gốc" not in fields
     paragraphs = [" ".join(part.split()) for part in doc.body.split("\n\n")]
     assert _texts(tree.xpath("//div[@class='body']/p")) == paragraphs
     # Every link the page makes (its type, its number, its citations) is safe to follow.

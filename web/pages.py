@@ -11,9 +11,12 @@ from flask import Blueprint, Flask, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from index.doctypes import label as doc_type_label
+from index.numbers import number_key
 from search import SearchRequest, SearchResult
 from search.facets import FACETS, YEAR
-from search.request import PARAMETERS, SORTS
+from search.highlight import marked
+from search.query import query_marks
+from search.request import MAX_QUERY_LENGTH, PARAMETERS, SORTS
 from web.access import asker
 from web.search_context import find_document, search_index, search_request
 from web.signin import LogoutForm
@@ -44,6 +47,7 @@ def search() -> ResponseReturnValue:
                            as_typed_param=AS_TYPED, sort_labels=SORT_LABELS, link=_link,
                            facets=FACETS, chosen=_chosen(search_req, result),
                            histogram=_histogram(result), kept=_kept(),
+                           document_link=_document_link,
                            clear_all=_link(year_from=None, year_to=None,
                                            **{facet.parameter: None for facet in FACETS}))
 
@@ -52,8 +56,34 @@ def search() -> ResponseReturnValue:
 def document(doc_id: str) -> ResponseReturnValue:
     """Show one document with its metadata."""
     doc = find_document(doc_id)
+    around = search_index().neighbours(doc_id, include_internal=asker().staff)
     paragraphs = [" ".join(part.split()) for part in doc.body.split("\n\n") if part.strip()]
-    return render_template("document.html", doc=doc, paragraphs=paragraphs)
+    if paragraphs and doc.number and number_key(paragraphs[0]) == number_key(doc.number):
+        paragraphs = paragraphs[1:]  # "Số: 22-KH/CB", shown in the table already
+    marks = query_marks(request.args.get("q", "")[:MAX_QUERY_LENGTH])
+    shown = [marked(paragraph, marks) for paragraph in paragraphs]
+    matches = sum(paragraph.count("<mark>") for paragraph in shown)
+    for index, paragraph in enumerate(shown):
+        if "<mark>" in paragraph:
+            shown[index] = paragraph.replace("<mark>", '<mark id="match">', 1)
+            break
+    search_params = _search_params()
+    back = url_for("pages.search") + ("?" + urlencode(search_params) if search_params else "")
+    return render_template("document.html", doc=doc, paragraphs=shown, matches=matches,
+                           around=around, back=back, from_search=bool(search_params))
+
+
+def _search_params() -> list[tuple[str, str]]:
+    """Return the search's parameters a page was reached with (to go back to it)."""
+    return [(name, value) for name, values in request.args.lists() if name in PARAMETERS
+            for value in values if value.strip()]
+
+
+def _document_link(doc_id: str) -> str:
+    """Return a document's URL carrying the current search (for its back link and marks)."""
+    params = _search_params()
+    return (url_for("pages.document", doc_id=doc_id)
+            + ("?" + urlencode(params) if params else ""))
 
 
 def _chosen(search_req: SearchRequest, result: SearchResult) -> list[tuple[str, str, str]]:
