@@ -6,6 +6,7 @@ import re
 
 from index.dates import DATE, issue_date
 from index.doctypes import DEFAULT_DOC_TYPE, TITLE_PREFIXES
+from index.issuers import canonical_issuer, issuer_of_number
 from index.numbers import NUMBER_PATTERN, doc_type_of_number, find_numbers
 from index.text import fold_accents
 
@@ -46,14 +47,6 @@ _PLACE_DATE = re.compile(rf"^[^\n]{{0,60}}?,?\s*ngày\s+(?P<date>{DATE})",
 # Lines printed above every document of a kind, that name no issuer.
 _MOTTOS = ("dang cong san viet nam", "cong hoa xa hoi chu nghia viet nam",
            "doc lap - tu do - hanh phuc", "doc lap tu do hanh phuc")
-# Issuer codes of document numbers that name one body whatever the document.
-ISSUER_CODES = {
-    "TW": "Trung ương Đảng", "QH": "Quốc hội", "CP": "Chính phủ",
-    "TTG": "Thủ tướng Chính phủ", "UBND": "Ủy ban nhân dân", "HĐND": "Hội đồng nhân dân",
-    "UBTVQH": "Ủy ban Thường vụ Quốc hội", "BCT": "Bộ Chính trị",
-}
-
-
 def issued_in_text(body: str) -> str:
     """Return the date of issue printed at the head of a document (YYYY-MM-DD), or ""."""
     match = _PLACE_DATE.search(body[:1500])
@@ -61,11 +54,12 @@ def issued_in_text(body: str) -> str:
 
 
 def issuer_in_text(body: str, number: str) -> str:
-    """Return the issuing body: the capitalised heading above "Số:", else the number's code.
+    """Return the issuing body: the capitalised heading above "Số:", else the body its
+    number's code names (index/issuers.json), by its canonical name.
 
-    "CHI BỘ CƠ QUAN LIÊN HIỆP HỘI" above the number is the issuer as printed;
-    without a heading, only a code that names one body ("05-CT/TW": the
-    Central Committee) gives an issuer.
+    "CHI BỘ LIÊN HIỆP CÁC HỘI KHOA HỌC VÀ KỸ THUẬT TỈNH" above the number (the
+    lowest line of the heading) is the issuer as printed; without a heading,
+    "22-KH/CB" names the Chi bộ and "05-CT/TW" the Central Committee.
     """
     heading: list[str] = []
     for line in body[:1500].splitlines():
@@ -82,6 +76,7 @@ def issuer_in_text(body: str, number: str) -> str:
         if folded not in _MOTTOS:
             heading.append(text)
     if heading:
-        return heading[-1]
-    code = number.replace("Ð", "Đ").upper().rsplit("/", 1)[-1].rsplit("-", 1)[-1]
-    return ISSUER_CODES.get(code, "")
+        printed = canonical_issuer(heading[-1])
+        # A body the data does not know keeps its words, not the heading's capitals.
+        return printed if printed != heading[-1] else printed[:1] + printed[1:].lower()
+    return issuer_of_number(number)

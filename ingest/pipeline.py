@@ -26,6 +26,7 @@ from typing import Any
 
 from tqdm import tqdm
 
+from index.issuers import canonical_issuer
 from index.lifetime import die_with_parent
 from index.record import Document, RecordError
 from index.store import Source, SourceState, prepare, write_documents
@@ -440,4 +441,8 @@ def _complete_metadata(record: dict[str, Any]) -> dict[str, Any]:
         completed["issued"] = issued_in_text(body)
     if not completed.get("issuer"):
         completed["issuer"] = issuer_in_text(body, completed["number"])
+    elif isinstance(completed["issuer"], str):
+        # A record's or sidecar's issuer, by its canonical name (CB, Chi bộ Liên hiệp
+        # hội and CHI BỘ CƠ QUAN LIÊN HIỆP HỘI are one).
+        completed["issuer"] = canonical_issuer(completed["issuer"])
     return completed

@@ -15,6 +15,7 @@ from typing import Any
 
 from index.doctypes import DOC_TYPES
 from index.doctypes import label as doc_type_label
+from index.issuers import canonical_issuer
 from index.text import fold_accents
 from search.errors import InvalidParameter
 from search.result import FacetValue
@@ -86,7 +87,7 @@ def issuer_slug(name: str) -> str:
 
 
 def _issuer(text: str) -> str:
-    slug = issuer_slug(text)
+    slug = issuer_slug(canonical_issuer(text))
     if not slug:
         raise ValueError(f"'{text}' không phải tên cơ quan ban hành")
     return slug
@@ -99,6 +100,7 @@ DOC_TYPE = Facet(name="doc_type", parameter="type", field="types", column="doc_t
                  labeler=doc_type_label, help="Only this document type (repeatable).")
 ISSUER = Facet(name="issuer", parameter="issuer", field="issuers", column="issuer",
                label="Cơ quan ban hành", size=20, order="count_desc", parse=_issuer,
-               help="Only this issuer: its name or slug (repeatable).")
+               help="Only this issuer: its name, an alias or code (CB), or its slug "
+                    "(repeatable).")
 # In the order the page shows them (an answer's facets keep this order too).
 FACETS = (DOC_TYPE, YEAR, ISSUER)

@@ -17,6 +17,7 @@ from typing import Any
 from whoosh import query
 
 from index.doctypes import DOC_TYPES
+from index.issuers import canonical_issuer
 from index.numbers import number_key
 from index.schema import EXACT_FIELDS, EXACT_SUFFIX, TEXT_FIELDS, segments_words
 from index.segment import compound_spans
@@ -141,8 +142,10 @@ def split_fields(text: str) -> tuple[str, QueryFilters, list[Clause]]:
             if taken:
                 clauses.append(Clause("number", (key,), negated, field="number"))
         elif taken:
-            pieces = scan(value, query=True)
-            if len(pieces) > 1 and found.group("value").startswith('"'):
+            # coquan:CB means the body the code or alias names (index/issuers.json).
+            named = canonical_issuer(value) if field == "issuer" else value
+            pieces = scan(named, query=True)
+            if len(pieces) > 1 and (found.group("value").startswith('"') or named != value):
                 clauses.append(Clause("phrase", tuple(p.text for p in pieces), negated,
                                       field=str(field)))
             else:

@@ -81,7 +81,8 @@ def test_the_metadata_table(client: FlaskClient) -> None:
     rows = {th.text_content(): " ".join(th.getnext().text_content().split())
             for th in tree.xpath("//table[@class='metadata']//th")}
     assert rows == {"Loại văn bản": "Kế hoạch", "Số, ký hiệu": "22-KH/CB",
-                    "Ngày ban hành": "11/10/2016", "Cơ quan ban hành": "Chi bộ Liên hiệp hội",
+                    "Ngày ban hành": "11/10/2016",
+                    "Cơ quan ban hành": "Chi bộ cơ quan Liên hiệp hội",
                     "Tác giả": "Trần Quốc Hưng", "Bản gốc": "https://example.org/kh-22"}
     # The body's "Số: 22-KH/CB" is the table's number: not repeated.
     assert "Số: 22-KH/CB" not in tree.xpath("string(//div[@class='body'])")

@@ -19,7 +19,7 @@ from search import SearchIndex, SearchRequest
 from search.facets import FACETS, ISSUER, issuer_slug
 from search.request import PARAMETERS
 
-CHI_BO = "Chi bộ Liên hiệp hội"
+CHI_BO = "Chi bộ cơ quan Liên hiệp hội"  # canonical (index/issuers.json)
 DANG_UY = "Đảng ủy Khối các cơ quan tỉnh"
 SECRET = "Ban Bảo mật Nội bộ"
 TRACUU = Path(sys.executable).with_name("tracuu")
@@ -71,7 +71,7 @@ def test_the_issuer_facet_counts_issuers_by_slug_with_their_names(index: SearchI
 
 
 @pytest.mark.parametrize("named", [CHI_BO, "chi bo lien hiep hoi", "chi-bo-lien-hiep-hoi",
-                                   "CHI BỘ LIÊN HIỆP HỘI"])
+                                   "CHI BỘ LIÊN HIỆP HỘI", "CB", issuer_slug(CHI_BO)])
 def test_issuer_filters_by_name_or_slug(index: SearchIndex, named: str) -> None:
     result = index.search(SearchRequest(issuers=(named,)))
     assert sorted(hit.id for hit in result.hits) == ["kh-1", "kh-2"]

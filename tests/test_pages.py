@@ -38,7 +38,7 @@ def test_search_page_shows_results_snippets_and_facets(client: FlaskClient) -> N
     summary = tree.xpath("string(//section[@class='summary'])")
     assert re.search(r"Kết quả 1–10 trên \d+ cho «nghi quyet»", " ".join(summary.split()))
     headings = tree.xpath("//aside//section[@class='facet']/h2/text()")
-    assert headings == ["Loại văn bản", "Năm"]
+    assert headings == ["Loại văn bản", "Năm", "Cơ quan ban hành"]
     assert tree.xpath("//input[@id='q']/@value") == ["nghi quyet"]
     # The year-range form carries the query over.
     assert tree.xpath("//form[@class='year-range']/input[@name='q']/@value") == ["nghi quyet"]
