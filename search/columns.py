@@ -108,7 +108,8 @@ def _recoded(segments: list[SegmentArrays], column: str, value_of: Callable[[str
         for name in names:
             by_value.setdefault(value_of(name), name)
         ordered = sorted(by_value)
-        of_name = np.asarray([ordered.index(value_of(name)) for name in names], dtype=np.int32)
+        code_of = {value: code for code, value in enumerate(ordered)}
+        of_name = np.asarray([code_of[value_of(name)] for name in names], dtype=np.int32)
         values = [(value, by_value[value]) for value in ordered]
     codes = [of_name[np.searchsorted(names, segment.column_names[column]).astype(np.int32)]
              [segment.column(column)] if segment.doc_count else np.zeros(0, np.int32)

@@ -1,8 +1,12 @@
-"""Counting straight from records, to check what the index answers."""
+"""Counting straight from records, to check what the index answers; building an index of
+records."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
+from pathlib import Path
+from typing import Any
 
 from index.record import Document
 from index.text import fold_accents
@@ -30,3 +34,17 @@ def facet_counts(documents: list[Document]) -> tuple[Counter[int], Counter[str]]
     years = Counter(document.year for document in documents if document.year)
     types = Counter(document.doc_type for document in documents)
     return years, types
+
+
+def index_of(folder: Path, records: list[dict[str, Any]]) -> Path:
+    """Write records as JSON Lines in folder, ingest them into a new index there (every
+    record must go in); return the index's folder."""
+    from index.store import open_index
+    from ingest.pipeline import ingest_paths
+
+    source = folder / "records.jsonl"
+    source.write_text("\n".join(json.dumps(record, ensure_ascii=False) for record in records),
+                      encoding="utf-8")
+    report = ingest_paths([source], open_index(folder / "index", create=True))
+    assert not report.failed, report.failed
+    return folder / "index"

@@ -4,7 +4,6 @@ their pages when the index holds them), up to five related documents, a print st
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -14,10 +13,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from lxml import html
 
-from index.store import open_index
-from ingest.pipeline import ingest_paths
 from search import SearchIndex
 from search.neighbours import RELATED_BY_WORDS
+from tests.helpers import index_of
 
 RECORDS = [
     {"id": "ct-05", "title": "Chỉ thị về học tập và làm theo tư tưởng Hồ Chí Minh",
@@ -47,13 +45,7 @@ RECORDS = [
 
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    home = tmp_path_factory.mktemp("document-page")
-    source = home / "records.jsonl"
-    source.write_text("\n".join(json.dumps(record, ensure_ascii=False) for record in RECORDS),
-                      encoding="utf-8")
-    report = ingest_paths([source], open_index(home / "index", create=True))
-    assert not report.failed, report.failed
-    return home / "index"
+    return index_of(tmp_path_factory.mktemp("document-page"), RECORDS)
 
 
 @pytest.fixture(scope="module")

@@ -13,11 +13,10 @@ import pytest
 from flask import Flask
 from lxml import html
 
-from index.store import open_index
-from ingest.pipeline import ingest_paths
 from search import SearchIndex, SearchRequest
 from search.facets import FACETS, ISSUER, issuer_slug
 from search.request import PARAMETERS
+from tests.helpers import index_of
 
 CHI_BO = "Chi bộ cơ quan Liên hiệp hội"  # canonical (index/issuers.json)
 DANG_UY = "Đảng ủy Khối các cơ quan tỉnh"
@@ -40,13 +39,7 @@ RECORDS = [
 
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    home = tmp_path_factory.mktemp("facets")
-    source = home / "records.jsonl"
-    source.write_text("\n".join(json.dumps(record, ensure_ascii=False) for record in RECORDS),
-                      encoding="utf-8")
-    report = ingest_paths([source], open_index(home / "index", create=True))
-    assert not report.failed, report.failed
-    return home / "index"
+    return index_of(tmp_path_factory.mktemp("facets"), RECORDS)
 
 
 @pytest.fixture(scope="module")

@@ -3,18 +3,16 @@ together, numbers as written, marked titles; escaped text, one ellipsis between 
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 
 import pytest
 
 from index.schema import build_schema
-from index.store import open_index
-from ingest.pipeline import ingest_paths
 from search import SearchIndex, SearchRequest
 from search.highlight import SNIPPET_CHARS, Marks, marked, opening, snippet
 from search.query import build_query
+from tests.helpers import index_of
 
 
 def marks_of(text: str) -> Marks:
@@ -106,13 +104,7 @@ RECORDS = [
 
 @pytest.fixture(scope="module")
 def small_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchIndex]:
-    folder = tmp_path_factory.mktemp("highlight")
-    source = folder / "records.jsonl"
-    source.write_text("\n".join(json.dumps(record, ensure_ascii=False) for record in RECORDS),
-                      encoding="utf-8")
-    report = ingest_paths([source], open_index(folder / "index", create=True))
-    assert not report.failed, report.failed
-    index = SearchIndex(folder / "index")
+    index = SearchIndex(index_of(tmp_path_factory.mktemp("highlight"), RECORDS))
     yield index
     index.close()
 

@@ -3,18 +3,16 @@ sidecar, one canonical name per body (index/issuers.json), a facet, issuer= and 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from index.issuers import canonical_issuer, issuer_of_number
 from index.record import Document
-from index.store import open_index
 from ingest.metadata import issuer_in_text
-from ingest.pipeline import ingest_paths
 from search import SearchIndex, SearchRequest
 from search.facets import issuer_slug
+from tests.helpers import index_of
 
 CHI_BO = "Chi bộ cơ quan Liên hiệp hội"
 LHH = "Liên hiệp các hội Khoa học và Kỹ thuật tỉnh"
@@ -55,18 +53,12 @@ def test_the_heading_above_the_number_names_the_issuer() -> None:
 
 @pytest.fixture(scope="module")
 def records_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("issuers")
     records = [
         {"id": "a", "title": "Kế hoạch", "body": "Kế hoạch năm.", "issuer": "CB"},
         {"id": "b", "title": "Thông báo", "body": "Thông báo.", "number": "19/TB-LHH"},
         {"id": "c", "title": "Tin", "body": "Tin.", "issuer": "Chi bộ Liên hiệp hội"},
     ]
-    source = folder / "records.jsonl"
-    source.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records),
-                      encoding="utf-8")
-    report = ingest_paths([source], open_index(folder / "index", create=True))
-    assert not report.failed, report.failed
-    return folder / "index"
+    return index_of(tmp_path_factory.mktemp("issuers"), records)
 
 
 def test_a_records_issuer_is_stored_by_its_canonical_name(records_index: Path) -> None:
