@@ -82,10 +82,6 @@ class Vocabulary:
         to folded (0 if none)."""
         return self._most[staff].get(folded, 0)
 
-    def word_counts(self, keys: np.ndarray, staff: bool) -> np.ndarray:
-        """Return how many documents the asker may see hold each word."""
-        return _looked_up(self._words, keys, staff)
-
     def pair_counts(self, first: np.ndarray, second: np.ndarray, staff: bool) -> np.ndarray:
         """Return how many documents the asker may see hold each pair side by side."""
         return _looked_up(self._pairs, ngrams.pair_keys(first, second), staff)
