@@ -11,11 +11,12 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from index.doctypes import DEFAULT_DOC_TYPE, DOC_TYPES, doc_type_slug
+from index.relations import RELATION_TYPES, Relation, completed, relation_slug
 from index.text import to_nfc
 
 FIELDS = (
     "id", "title", "body", "doc_type", "number", "issued", "year", "issuer",
-    "author", "refs", "url", "visibility", "category", "updater",
+    "author", "refs", "url", "visibility", "category", "updater", "relations",
 )
 VISIBILITIES = ("public", "internal")
 # An id is a URL path (/documents/<id>): at most this many characters keep the
@@ -51,6 +52,8 @@ class Document:
     visibility: str = "public"
     category: str = ""
     updater: str = ""  # who last updated the page on the source site ("Người cập nhật")
+    # How the text cites each of refs (index.relations); every ref has one at least.
+    relations: tuple[Relation, ...] = field(default_factory=tuple)
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> tuple[Document, list[str]]:
@@ -83,13 +86,16 @@ class Document:
             raise RecordError("visibility", f"expected 'public' or 'internal', got {visibility!r}")
         values["visibility"] = visibility
         values["issued"], values["year"] = _issued_and_year(data.get("issued"), data.get("year"))
-        values["refs"] = _refs(data.get("refs"))
+        relations, refs = completed(_relations(data.get("relations")),
+                                    list(_refs(data.get("refs"))))
+        values["refs"], values["relations"] = tuple(refs), tuple(relations)
         return cls(**values), unknown
 
     def to_record(self) -> dict[str, Any]:
         """Return the record as JSON-ready data in the contract's field names."""
         record = asdict(self)
         record["refs"] = list(self.refs)
+        record["relations"] = [relation.to_record() for relation in self.relations]
         return record
 
     def content_hash(self) -> str:
@@ -149,3 +155,24 @@ def _refs(refs: Any) -> tuple[str, ...]:
     if not isinstance(refs, list) or not all(isinstance(ref, str) for ref in refs):
         raise RecordError("refs", "expected a list of document numbers")
     return tuple(dict.fromkeys(to_nfc(ref).strip() for ref in refs if ref.strip()))
+
+
+def _relations(relations: Any) -> list[Relation]:
+    if relations in (None, ""):
+        return []
+    if not isinstance(relations, list):
+        raise RecordError("relations", 'expected a list of {"type": ..., "number": ...}')
+    found = []
+    for place, relation in enumerate(relations, start=1):
+        if not isinstance(relation, Mapping):
+            raise RecordError("relations", f"item {place}: expected an object with a type "
+                              f"and a number, got {relation!r}")
+        kind, number = relation.get("type"), relation.get("number")
+        if not isinstance(number, str) or not number.strip():
+            raise RecordError("relations", f"item {place}: 'number' must be a document number")
+        slug = relation_slug(kind) if isinstance(kind, str) else None
+        if slug is None:
+            raise RecordError("relations", f"item {place}: unknown type {kind!r}; expected one "
+                              f"of {', '.join(RELATION_TYPES)}")
+        found.append(Relation(slug, to_nfc(number).strip()))
+    return found

@@ -10,6 +10,7 @@ from index.analysis import exact_analyzer, folded_analyzer
 from index.fields import AnalyzedText
 from index.numbers import number_key
 from index.record import Document
+from index.relations import Relation, completed
 
 # Searchable text fields (accent-free form) and their weight in ranking.
 # "content" is title and body together: one field, so that BM25 saturates a
@@ -55,6 +56,7 @@ def build_schema(segment: bool = SEGMENT_WORDS) -> Schema:
         issuer_name=ID(sortable=True),
         author=AnalyzedText(analyzer=analyzer, stored=True),
         refs=STORED,
+        relations=STORED,
         ref_keys=KEYWORD(lowercase=False, scorable=True),
         url=STORED,
         visibility=ID(stored=True, sortable=True),
@@ -85,6 +87,7 @@ def to_fields(document: Document) -> dict[str, Any]:
         "issuer": document.issuer,
         "author": document.author,
         "refs": list(document.refs),
+        "relations": [relation.to_record() for relation in document.relations],
         "url": document.url,
         "visibility": document.visibility,
         "category": document.category,
@@ -108,6 +111,7 @@ def to_fields(document: Document) -> dict[str, Any]:
 
 def from_stored(stored: dict[str, Any]) -> Document:
     """Return the document from a hit's stored fields."""
+    relations, refs = stored_relations(stored)
     return Document(
         id=stored["id"],
         title=stored.get("title", ""),
@@ -118,9 +122,17 @@ def from_stored(stored: dict[str, Any]) -> Document:
         year=stored.get("year") or None,
         issuer=stored.get("issuer", ""),
         author=stored.get("author", ""),
-        refs=tuple(stored.get("refs") or ()),
+        refs=tuple(refs),
+        relations=tuple(relations),
         url=stored.get("url", ""),
         visibility=stored.get("visibility", "public"),
         category=stored.get("category", ""),
         updater=stored.get("updater", ""),
     )
+
+
+def stored_relations(stored: dict[str, Any]) -> tuple[list[Relation], list[str]]:
+    """Return a document's relations and refs from its stored fields (an index made
+    before relations were recorded cites every ref as ``dan-chieu``)."""
+    relations = [Relation(item["type"], item["number"]) for item in stored.get("relations") or ()]
+    return completed(relations, list(stored.get("refs") or ()))

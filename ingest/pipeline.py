@@ -26,10 +26,13 @@ from typing import Any
 
 from tqdm import tqdm
 
+from index.doctypes import DEFAULT_DOC_TYPE, doc_type_slug
 from index.issuers import canonical_issuer
 from index.lifetime import die_with_parent
+from index.numbers import number_key
 from index.record import Document, RecordError
 from index.store import Source, SourceState, prepare, write_documents
+from ingest.citations import cited_relations
 from ingest.errors import SourceError
 from ingest.metadata import (
     cited_numbers,
@@ -435,6 +438,8 @@ def _complete_metadata(record: dict[str, Any]) -> dict[str, Any]:
         completed["number"] = own_number(body)
     if not completed.get("doc_type"):
         completed["doc_type"] = infer_doc_type(completed["number"], title)
+    if "relations" not in completed:
+        completed["relations"] = _relations(completed, title, body)
     if "refs" not in completed:
         completed["refs"] = cited_numbers(f"{title}\n{body}", completed["number"])
     if not completed.get("issued") and not completed.get("year"):
@@ -446,3 +451,17 @@ def _complete_metadata(record: dict[str, Any]) -> dict[str, Any]:
         # hội and CHI BỘ CƠ QUAN LIÊN HIỆP HỘI are one).
         completed["issuer"] = canonical_issuer(completed["issuer"])
     return completed
+
+
+def _relations(record: dict[str, Any], title: str, body: str) -> list[dict[str, str]]:
+    """Return how the text cites the numbers it writes (only those among the refs, when
+    the record states its refs). A news article reports what documents do, so it cites
+    them plainly (``dan-chieu``)."""
+    doc_type = record.get("doc_type")
+    news = isinstance(doc_type, str) and doc_type_slug(doc_type) == DEFAULT_DOC_TYPE
+    found = cited_relations(title, body, record.get("number") or "", official=not news)
+    refs = record.get("refs")
+    if isinstance(refs, list):
+        stated = {number_key(ref) for ref in refs if isinstance(ref, str)}
+        found = [relation for relation in found if number_key(relation.number) in stated]
+    return [relation.to_record() for relation in found]

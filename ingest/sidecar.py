@@ -5,7 +5,9 @@ object of record fields) or ``tracuu-metadata.csv`` (a ``file`` column and
 one column per field). The file name ``*`` applies to every file of the
 folder; a file's own entry wins over it. Any record field may be set,
 ``visibility`` included; ``issued`` may be written in any form index.dates
-reads ("11/10/2016", as a spreadsheet saves it).
+reads ("11/10/2016", as a spreadsheet saves it). In the CSV, ``refs`` lists
+numbers separated by ";", and ``relations`` pairs of a type and a number
+("can-cu 05-CT/TW; thay-the 27-CT/ĐU"; the type may be its label, "Căn cứ").
 """
 
 from __future__ import annotations
@@ -84,5 +86,18 @@ def _from_csv(text: str) -> dict[str, dict[str, Any]]:
                                   if key and value is not None and value.strip()}
         if "refs" in fields:
             fields["refs"] = [ref.strip() for ref in fields["refs"].split(";") if ref.strip()]
+        if "relations" in fields:
+            fields["relations"] = _relations_cell(fields["relations"])
         entries[file_name] = _check(file_name, fields)
     return entries
+
+
+def _relations_cell(cell: str) -> list[dict[str, str]]:
+    """Return the relations a CSV cell lists ("can-cu 05-CT/TW; Thay thế 27-CT/ĐU"):
+    the number is the last word of each item, the type the words before it."""
+    relations = []
+    for item in cell.split(";"):
+        words = item.split()
+        if words:
+            relations.append({"type": " ".join(words[:-1]), "number": words[-1]})
+    return relations

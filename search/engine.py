@@ -26,7 +26,7 @@ from index.derived import SegmentArrays
 from index.faults import READ_ERRORS, IndexDamaged, IndexFault, IndexMissing
 from index.layout import Build, ReadersLock
 from index.record import Document
-from index.schema import POSITION_FIELDS, SEARCHED_FIELDS, from_stored
+from index.schema import POSITION_FIELDS, SEARCHED_FIELDS, from_stored, stored_relations
 from search import neighbours
 from search.columns import Columns
 from search.completion import Completer, Completion
@@ -37,7 +37,7 @@ from search.highlight import Marks, marked, snippet
 from search.postings import Snapshot
 from search.query import Clause, build_query
 from search.request import SearchRequest
-from search.result import Hit, Neighbours, SearchResult
+from search.result import Cited, Citing, Hit, Neighbours, SearchResult
 from search.spelling import Speller, Suggestion
 from search.vocabulary import Vocabulary
 
@@ -286,16 +286,24 @@ class SearchIndex:
                 fields: dict[str, Any] = state.searcher.stored_fields(docnum)
             return fields
 
-        def hit(docnum: int) -> Hit:
-            return self._hit(read(docnum), 0.0, Marks())
+        def hit(fields: dict[str, Any]) -> Hit:
+            return self._hit(fields, 0.0, Marks())
 
-        cited = neighbours.numbered(snapshot, allowed, stored.get("refs") or ())
+        relations, _ = stored_relations(stored)
+        bearing = neighbours.numbered(snapshot, allowed, [rel.number for rel in relations])
+        shown = {docnum: hit(read(docnum)) for docnum in set(bearing.values()) - {itself}}
+        cites = [Cited(rel.type, rel.number, shown.get(bearing.get(rel.number, itself)))
+                 for rel in relations]
         number = stored.get("number") or ""
+        cited_by = []
+        for docnum in neighbours.citing(snapshot, generation.columns, allowed, number,
+                                        itself) if number else []:
+            fields = read(docnum)
+            for kind in neighbours.cited_as(stored_relations(fields)[0], number):
+                cited_by.append(Citing(kind, hit(fields)))
         return Neighbours(
-            cited={ref: hit(docnum) for ref, docnum in cited.items() if docnum != itself},
-            citing=[hit(docnum) for docnum in neighbours.citing(
-                snapshot, generation.columns, allowed, number, itself)] if number else [],
-            related=[hit(docnum) for docnum in neighbours.related(
+            cites=cites, cited_by=cited_by,
+            related=[hit(read(docnum)) for docnum in neighbours.related(
                 snapshot, generation.statistics[include_internal], allowed, itself,
                 lambda docnum: stored if docnum == itself else read(docnum), related)],
         )

@@ -1,5 +1,6 @@
 """A document's neighbours: the documents it cites that the index holds, those that cite
-it, and those most like it (by its rarest words). All over what the asker may see.
+it (and how), and those most like it (by its rarest words). All over what the asker
+may see.
 
 Each function takes one generation's arrays and a way to read stored fields
 (``stored(docnum)``), and answers global document numbers or stored fields, so
@@ -15,6 +16,7 @@ import numpy as np
 from whoosh import query
 
 from index.numbers import number_key
+from index.relations import ANY_CITATION, Relation
 from index.text import fold_accents
 from index.tokens import scan
 from search.columns import Columns
@@ -55,6 +57,14 @@ def citing(snapshot: Snapshot, columns: Columns, allowed: np.ndarray, number: st
     docs = docs[allowed[docs] & (docs != itself)]
     order = np.lexsort((docs, -columns.issued[docs].astype(np.int64)))
     return [int(doc) for doc in docs[order][:MAX_CITING]]
+
+
+def cited_as(relations: Iterable[Relation], number: str) -> list[str]:
+    """Return the ways (relation types, once each) in which a document's relations cite
+    a number; a document found by its refs alone cites it plainly."""
+    key = number_key(number)
+    kinds = [relation.type for relation in relations if number_key(relation.number) == key]
+    return list(dict.fromkeys(kinds)) or [ANY_CITATION]
 
 
 def related(snapshot: Snapshot, statistics: Statistics, allowed: np.ndarray,

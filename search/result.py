@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from index.relations import RELATION_TYPES, RelationType
 from search.spelling import Suggestion
 
 
@@ -37,14 +38,71 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class Cited:
+    """A number a document cites, how it cites it, and the document bearing it when the
+    asker may see one (else None)."""
+
+    relation: str
+    number: str
+    hit: Hit | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the citation in the API's shape."""
+        return {"type": self.relation, "label": RELATION_TYPES[self.relation].label,
+                "number": self.number, "document": _brief(self.hit) if self.hit else None}
+
+
+@dataclass(frozen=True)
+class Citing:
+    """A document the asker may see that cites the one shown, and how."""
+
+    relation: str
+    hit: Hit
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the citing document in the API's shape."""
+        return {"type": self.relation, "label": RELATION_TYPES[self.relation].label,
+                "document": _brief(self.hit)}
+
+
+@dataclass(frozen=True)
 class Neighbours:
-    """A document's neighbours the asker may see: the documents bearing the numbers it
-    cites (by the number as it cites it), those citing it (newest first), and those most
+    """A document's neighbours the asker may see: what it cites (in its order, by
+    relation), the documents citing it (newest first, once per relation) and those most
     like it."""
 
-    cited: dict[str, Hit]
-    citing: list[Hit]
+    cites: list[Cited]
+    cited_by: list[Citing]
     related: list[Hit]
+
+    def cites_grouped(self) -> list[tuple[RelationType, list[Cited]]]:
+        """Return what the document cites, by relation in RELATION_TYPES' order."""
+        return [(kind, found) for kind in RELATION_TYPES.values()
+                if (found := [cited for cited in self.cites if cited.relation == kind.slug])]
+
+    def cited_by_grouped(self) -> list[tuple[RelationType, list[Hit]]]:
+        """Return the documents citing this one, by relation in RELATION_TYPES' order."""
+        return [(kind, found) for kind in RELATION_TYPES.values()
+                if (found := [citing.hit for citing in self.cited_by
+                              if citing.relation == kind.slug])]
+
+    def statuses(self) -> list[tuple[str, list[Hit]]]:
+        """Return what the documents citing this one say of its force ("Bị thay thế
+        bởi" and those replacing it), for the relations that say anything."""
+        return [(kind.status, hits) for kind, hits in self.cited_by_grouped() if kind.status]
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the neighbours in the API's shape."""
+        return {"cites": [cited.to_json() for cited in self.cites],
+                "cited_by": [citing.to_json() for citing in self.cited_by],
+                "related": [_brief(hit) for hit in self.related]}
+
+
+def _brief(hit: Hit) -> dict[str, Any]:
+    """Return a neighbouring document in the API's shape: who it is, not a snippet."""
+    return {"id": hit.id, "title": hit.title, "doc_type": hit.doc_type, "number": hit.number,
+            "issued": hit.issued, "year": hit.year, "url": hit.url,
+            "visibility": hit.visibility}
 
 
 @dataclass(frozen=True)

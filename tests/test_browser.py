@@ -217,3 +217,46 @@ def test_on_a_wide_screen_the_filters_show_without_a_click(desktop: Tab) -> None
     page = desktop.open("/?q=ke+hoach")
     assert page.locator("section.facet").first.is_visible()
     assert not page.locator("details.filters > summary").is_visible()
+
+
+def test_a_document_page_its_relations_and_the_back_link(desktop: Tab) -> None:
+    page = desktop.open("/?q=hoc+tap+lam+theo&type=ke-hoach")
+    hit = page.locator("li.hit", has_text="22-KH/CB")
+    hit.locator("h3 a").click()
+    page.wait_for_url(re.compile(r"/documents/"))
+    assert page.locator("h1").inner_text().startswith("Kế hoạch")
+    # The search's words are marked, and the first match is one click away.
+    assert page.locator("div.body mark").count() > 0
+    page.click("p.jump a")
+    assert page.evaluate("location.hash") == "#match"
+    # What it cites, by relation: the plan it is based on is in the index, linked.
+    headings = page.locator("section.relations h2").all_inner_texts()
+    assert headings[:2] == ["Văn bản này căn cứ", "Văn bản này thực hiện"]
+    assert "Văn bản thực hiện văn bản này" in headings
+    desktop.shot("document-relations-1280x900")
+    page.locator("section.cites.can-cu li a", has_text="08-CTr/CB").click()
+    page.wait_for_url(re.compile(r"/documents/"))
+    assert "08-CTr/CB" in page.locator("table.metadata").inner_text()
+    # The documents that implement it list the plan just left.
+    assert page.locator("section.cited-by.can-cu li", has_text="22-KH/CB").count() == 1
+    page.go_back()
+    page.wait_for_load_state()
+    # Back to the same results: query and filter kept.
+    page.click("p.back a")
+    page.wait_for_url(re.compile(r"/\?"))
+    assert desktop.query() == {"q": ["hoc tap lam theo"], "type": ["ke-hoach"]}
+    assert page.locator("li.hit", has_text="22-KH/CB").count() == 1
+
+
+def test_a_replaced_document_says_by_what(phone: Tab) -> None:
+    page = phone.open("/?q=27-CT/%C4%90U")
+    page.locator("li.hit h3 a").first.click()
+    page.wait_for_url(re.compile(r"/documents/"))
+    status = page.locator("table.metadata tr.status")
+    assert status.locator("th").inner_text() == "Bị thay thế bởi"
+    phone.shot("document-replaced-360x800")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], width
+    status.locator("a").click()
+    page.wait_for_url(re.compile(r"/documents/"))
+    assert page.locator("section.cites.thay-the li", has_text="27-CT/ĐU").count() == 1

@@ -83,7 +83,7 @@ def test_the_metadata_table(client: FlaskClient) -> None:
 def test_cited_documents_link_to_their_pages_and_the_rest_to_a_search(
         client: FlaskClient) -> None:
     tree = page(client, "/documents/kh-22")
-    items = tree.xpath("//section[contains(@class, 'cited')]//li")
+    items = tree.xpath("//section[contains(@class, 'cites')]//li")
     assert [item.xpath("a/@href")[0] for item in items] == ["/documents/ct-05",
                                                             "/?q=99-KH/ZZ"]
     assert "Chỉ thị về học tập" in items[0].text_content()
@@ -92,13 +92,13 @@ def test_cited_documents_link_to_their_pages_and_the_rest_to_a_search(
 def test_the_documents_citing_this_one_newest_first_only_those_the_asker_sees(
         client: FlaskClient, app: Flask) -> None:
     tree = page(client, "/documents/kh-22")
-    citing = tree.xpath("//section[contains(@class, 'citing')]//li/a/@href")
+    citing = tree.xpath("//section[contains(@class, 'cited-by')]//li/a/@href")
     assert citing == ["/documents/tin-2", "/documents/tin-1"]  # not the internal one
     index: SearchIndex = app.extensions["tracuu.index"]
     staff = index.neighbours("kh-22", include_internal=True)
-    assert [hit.id for hit in staff.citing] == ["mat-1", "tin-2", "tin-1"]
+    assert [citing.hit.id for citing in staff.cited_by] == ["mat-1", "tin-2", "tin-1"]
     assert not page(client, "/documents/ct-05").xpath(
-        "//section[contains(@class, 'citing')]//a[@href='/documents/mat-1']")
+        "//section[contains(@class, 'cited-by')]//a[@href='/documents/mat-1']")
 
 
 def test_up_to_five_related_documents_by_the_rarest_words(client: FlaskClient,

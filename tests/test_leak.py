@@ -30,6 +30,7 @@ from index.numbers import find_numbers
 from index.record import Document
 from index.store import open_index, prepare, write_documents
 from index.text import fold_accents
+from ingest.citations import cited_relations
 from search import SearchIndex, SearchRequest
 
 # --- The documents -------------------------------------------------------------------------
@@ -191,12 +192,13 @@ def _document(spec: tuple[str, str, str, str, str, str], visibility: str,
     doc_id, doc_type, number, date, title, body = spec
     title, body = title.format(u=unique), body.format(u=unique)
     refs = tuple(ref for ref in find_numbers(f"{title}\n\n{body}") if ref != number)
+    relations = tuple(cited_relations(title, body, number))
     issued, year = (date, int(date[:4])) if len(date) == 10 else ("", int(date) if date else None)
     extra = {"issuer": _ISSUER, "author": _AUTHOR} if visibility == "internal" else {
         "issuer": "Liên hiệp các hội Khoa học và Kỹ thuật tỉnh"}
     return Document(id=doc_id, title=title, body=body, doc_type=doc_type, number=number,
-                    issued=issued, year=year, refs=refs, visibility=visibility,
-                    url=f"https://lienhiephoi.example.vn/{doc_id}", **extra)
+                    issued=issued, year=year, refs=refs, relations=relations,
+                    visibility=visibility, url=f"https://lienhiephoi.example.vn/{doc_id}", **extra)
 
 
 @dataclass(frozen=True)
@@ -388,6 +390,7 @@ REQUESTS: dict[str, Callable[[Corpus], list[str]]] = {
     "/documents/<path:doc_id>": _document_urls("/documents/<path:doc_id>"),
     "/api/v1/documents/<path:doc_id>": _document_urls("/api/v1/documents/<path:doc_id>"),
     "/api/v1/suggest": _suggest_urls,
+    "/api/v1/relations/<path:doc_id>": _document_urls("/api/v1/relations/<path:doc_id>"),
     "/api/v1/openapi.json": _fixed("/api/v1/openapi.json"),
     "/healthz": _fixed("/healthz"),
     "/login": _fixed("/login", "/login?next=/documents/noi-bo/to-trinh-07"),
@@ -543,7 +546,8 @@ def test_every_public_answer_is_that_of_an_index_without_internal_documents(
 
 def test_an_internal_id_answers_like_a_missing_one(corpus: Corpus) -> None:
     """Answer an internal document's id as a missing id, byte for byte but the id echoed."""
-    for rule in ("/documents/<path:doc_id>", "/api/v1/documents/<path:doc_id>"):
+    for rule in ("/documents/<path:doc_id>", "/api/v1/documents/<path:doc_id>",
+                 "/api/v1/relations/<path:doc_id>"):
         missing = MISSING_IDS[0]
         url = rule.replace("<path:doc_id>", missing)
         expected = _answer(corpus.with_internal, url)

@@ -42,6 +42,7 @@ ROUTES = {
     "/api/v1/search": Route("application/json"),
     "/api/v1/documents/<path:doc_id>": Route("application/json"),
     "/api/v1/suggest": Route("application/json"),
+    "/api/v1/relations/<path:doc_id>": Route("application/json"),
     "/healthz": Route("application/json"),
     "/login": Route("text/html", ("next",)),
 }

@@ -477,7 +477,7 @@ def test_document_page_shows_every_field_escaped(site: Site, asker_name: str,
     assert fields["Tác giả"].text_content() == doc.author
     assert fields["Chuyên mục"].text_content() == doc.category
     # No document bears the numbers it cites: each is shown as text, with a search link.
-    cited = tree.xpath("//section[contains(@class, 'cited')]//li")
+    cited = tree.xpath("//section[contains(@class, 'cites')]//li")
     assert [item.text.rstrip(" ·") for item in cited] == list(doc.refs)
     ref_links = [item.xpath("a")[0] for item in cited]
     assert [parse_qs(urlsplit(link.get("href")).query)["q"] for link in ref_links] == \

@@ -41,6 +41,14 @@ def document(doc_id: str) -> ResponseReturnValue:
     return jsonify(find_document(doc_id).to_record())
 
 
+@blueprint.get("/api/v1/relations/<path:doc_id>")
+def relations(doc_id: str) -> ResponseReturnValue:
+    """Answer how one document cites others and is cited (by documents the asker may
+    see), with up to 5 documents most like it."""
+    around = search_index().neighbours(doc_id, include_internal=asker().staff)
+    return jsonify({"id": doc_id, **around.to_json()})
+
+
 @blueprint.get("/healthz")
 def healthz() -> ResponseReturnValue:
     """Answer 200 with the number of documents and the index generation."""
