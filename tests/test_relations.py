@@ -67,6 +67,9 @@ def kinds(title: str, body: str, own: str = "") -> list[tuple[str, str]]:
      + "Chỉ thị số 16-CT/ĐU về phòng chống tham nhũng, " + "công tác được quan tâm, " * 8
      + "và Kế hoạch số 22-KH/CB.",
      [("thuc-hien", "27-CT/ĐU"), ("thuc-hien", "16-CT/ĐU"), ("thuc-hien", "22-KH/CB")]),
+    ("Chi bộ thực hiện Chỉ thị số 27-CT/ĐU, " + "công tác được quan tâm, " * 12
+     + "Chỉ thị số 16-CT/ĐU và Kế hoạch số 22-KH/CB.",
+     [("thuc-hien", "27-CT/ĐU"), ("dan-chieu", "16-CT/ĐU"), ("dan-chieu", "22-KH/CB")]),
     # Replacing and amending.
     ("Quyết định này có hiệu lực kể từ ngày ký và thay thế Quyết định số 12/QĐ-LHH ngày "
      "01/01/2015.", [("thay-the", "12/QĐ-LHH")]),
