@@ -11,7 +11,7 @@ import logging
 import os
 import threading
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +37,7 @@ from search.highlight import Marks, marked, snippet
 from search.postings import Snapshot
 from search.query import Clause, build_query
 from search.request import SearchRequest
-from search.result import Cited, Citing, Hit, Neighbours, SearchResult
+from search.result import Cited, Citing, Exported, Hit, Neighbours, SearchResult
 from search.spelling import Speller, Suggestion
 from search.vocabulary import Vocabulary
 
@@ -47,6 +47,8 @@ ISSUED_BOOST = 100.0
 # How often opening a generation is tried again when a writer removed one of
 # its files meanwhile (it then committed a newer one).
 _OPEN_ATTEMPTS = 5
+# An export reads the stored fields of this many documents at a time.
+_EXPORT_BATCH = 100
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +61,7 @@ class _Generation:
     toc: Any
     snapshot: Snapshot
     columns: Columns
+    committed: float = 0.0  # when its table of contents was written (seconds since 1970)
 
     def __post_init__(self) -> None:
         # Who may see which document: everyone the public ones, staff every live one.
@@ -78,6 +81,59 @@ class _Generation:
     @property
     def identity(self) -> tuple[str, int]:
         return self.build.index_id, self.toc.generation
+
+    @property
+    def stamp(self) -> Stamp:
+        return Stamp(self.build.index_id, self.toc.generation, self.committed)
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """One generation of one build, and when it was committed."""
+
+    index: str
+    generation: int
+    committed: float
+
+
+class Export(Iterator[Exported]):
+    """The matches of an export, read as they are iterated; ``total`` is how many match
+    in all, ``stamp`` the generation they come from. Closing it (done when it is
+    exhausted) releases its searcher."""
+
+    def __init__(self, total: int, stamp: Stamp, rows: Iterator[Exported],
+                 release: Callable[[], None]) -> None:
+        self.total = total
+        self.stamp = stamp
+        self._rows = rows
+        self._release: Callable[[], None] | None = release
+
+    def __next__(self) -> Exported:
+        try:
+            return next(self._rows)
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        """Stop reading and release the export's searcher (again: nothing)."""
+        release, self._release = self._release, None
+        if release is not None:
+            getattr(self._rows, "close", lambda: None)()
+            release()
+
+
+@dataclass
+class _Matched:
+    """Every match of a request the asker may see: docnums and scores (in no order),
+    what to mark, the facet counts, how the words matched and the order asked."""
+
+    docs: np.ndarray
+    scores: np.ndarray
+    marks: Marks
+    facets: dict[str, Any]
+    match: str
+    order: str
 
 
 @dataclass
@@ -177,7 +233,9 @@ class SearchIndex:
                 snapshot = Snapshot(toc.generation, toc.schema, segments,
                                     [whoosh_private.deleted_docs(segment)
                                      for segment in toc.segments])
-                return _Generation(build, toc, snapshot, Columns.of(segments))
+                committed = (build.folder / whoosh_private.toc_name(toc.generation)
+                             ).stat().st_mtime
+                return _Generation(build, toc, snapshot, Columns.of(segments), committed)
             except FileNotFoundError as error:
                 if attempt + 1 == _OPEN_ATTEMPTS or not build.folder.is_dir():
                     raise IndexDamaged(build.folder, f"a file is missing ({error.filename})"
@@ -244,6 +302,11 @@ class SearchIndex:
         generation = self._current().generation
         return {"documents": int(np.count_nonzero(generation.visible[include_internal])),
                 "generation": generation.toc.generation, "index": generation.build.index_id}
+
+    def stamp(self) -> Stamp:
+        """Return which generation answers now, and when it was committed: what an
+        answer's validity for a cache depends on (web.caching)."""
+        return self._current().generation.stamp
 
     def document(self, doc_id: str, *, include_internal: bool = False) -> Document:
         """Return the stored document with this id, if the asker may see it.
@@ -335,6 +398,48 @@ class SearchIndex:
     def search(self, request: SearchRequest) -> SearchResult:
         """Answer one request: the page of hits, the total and facet counts over all matches."""
         state = self._current()
+        found = self._matched(state, request)
+        start = (request.page - 1) * request.per_page
+        page = _top(found.docs, found.scores, found.order, state.generation.columns,
+                    start + request.per_page)[start:]
+        with _reading(state):
+            hits = [self._hit(state.searcher.stored_fields(int(found.docs[index])),
+                              float(found.scores[index]), found.marks)
+                    for index in page]
+        suggestion = (state.generation.spellers[request.include_internal].suggest(request.query)
+                      if request.query else None)
+        return SearchResult(query=request.query, total=len(found.docs), page=request.page,
+                            per_page=request.per_page, hits=hits, facets=found.facets,
+                            suggestion=suggestion, match=found.match, order=found.order)
+
+    def export(self, request: SearchRequest, limit: int, offset: int = 0) -> Export:
+        """Return the matches of a request: how many there are, and limit of them in its
+        order from offset on (its page and per_page aside), read as they are consumed.
+
+        The documents are read through a searcher of the export's own, so that a new
+        generation arriving while a long export streams closes nothing under it. Close
+        the export (or consume it) to release that searcher.
+        """
+        state = self._current()
+        found = self._matched(state, request)
+        wanted = max(0, min(offset + limit, len(found.docs)))
+        order = _top(found.docs, found.scores, found.order, state.generation.columns,
+                     wanted)[max(0, offset):]
+        own = self._attach(state.generation)
+
+        def documents() -> Iterator[Exported]:
+            for begin in range(0, len(order), _EXPORT_BATCH):
+                batch = order[begin:begin + _EXPORT_BATCH]
+                with _reading(own):
+                    stored = [own.searcher.stored_fields(int(found.docs[index]))
+                              for index in batch]
+                for fields, index in zip(stored, batch, strict=True):
+                    yield Exported(from_stored(fields), float(found.scores[index]))
+
+        return Export(len(found.docs), state.generation.stamp, documents(), own.close)
+
+    def _matched(self, state: _State, request: SearchRequest) -> _Matched:
+        """Return every match of a request the asker may see, with the facet counts."""
         searcher, generation = state.searcher, state.generation
         snapshot, columns = generation.snapshot, generation.columns
         allowed = generation.visible[request.include_internal]
@@ -411,17 +516,7 @@ class SearchIndex:
         # Without words every score is equal: "relevance" means newest first.
         unranked = not request.query or isinstance(user_query.all_words, query.Every)
         order = "newest" if request.sort == "relevance" and unranked else request.sort
-        start = (request.page - 1) * request.per_page
-        page = _top(docs, scores, order, columns, start + request.per_page)[start:]
-        with _reading(state):
-            hits = [self._hit(searcher.stored_fields(int(docs[index])), float(scores[index]),
-                              user_query.marks)
-                    for index in page]
-        suggestion = (generation.spellers[request.include_internal].suggest(request.query)
-                      if request.query else None)
-        return SearchResult(query=request.query, total=len(docs), page=request.page,
-                            per_page=request.per_page, hits=hits, facets=facets,
-                            suggestion=suggestion, match=match, order=order)
+        return _Matched(docs, scores, user_query.marks, facets, match, order)
 
     @staticmethod
     def _hit(stored: dict[str, Any], score: float, marks: Marks) -> Hit:

@@ -8,6 +8,7 @@ pass the other facets' filters, so that a user who picked 2016 still sees what
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -35,6 +36,8 @@ class Facet:
     parse: Callable[[str], Any]  # a parameter's text to a value; ValueError names what is wrong
     labeler: Callable[[str], str] | None = None  # a value's label, where it has one
     help: str = ""  # for the command line
+    # The JSON Schema of one value of its parameter (for the API's OpenAPI description).
+    schema: Mapping[str, Any] = dataclasses.field(default_factory=lambda: {"type": "string"})
 
     def parsed(self, text: str) -> Any:
         """Return the value a parameter's text names, or raise InvalidParameter."""
@@ -94,10 +97,12 @@ def _issuer(text: str) -> str:
 
 
 YEAR = Facet(name="year", parameter="year", field="years", column="year", label="Năm",
-             size=30, order="value_desc", parse=_year, help="Only this year (repeatable).")
+             size=30, order="value_desc", parse=_year, help="Only this year (repeatable).",
+             schema={"type": "string", "pattern": "^[0-9]{4}$", "examples": ["2016"]})
 DOC_TYPE = Facet(name="doc_type", parameter="type", field="types", column="doc_type",
                  label="Loại văn bản", size=30, order="count_desc", parse=_doc_type,
-                 labeler=doc_type_label, help="Only this document type (repeatable).")
+                 labeler=doc_type_label, help="Only this document type (repeatable).",
+                 schema={"type": "string", "enum": list(DOC_TYPES)})
 ISSUER = Facet(name="issuer", parameter="issuer", field="issuers", column="issuer",
                label="Cơ quan ban hành", size=20, order="count_desc", parse=_issuer,
                help="Only this issuer: its name, an alias or code (CB), or its slug "

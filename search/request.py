@@ -39,10 +39,11 @@ class SearchRequest:
     include_internal: bool = False
 
     def __post_init__(self) -> None:
+        # Counted as sent (as the API's description says), before anything is removed.
+        if len(self.query) > MAX_QUERY_LENGTH:
+            raise InvalidParameter("q", f"dài quá {MAX_QUERY_LENGTH} ký tự")
         query = _CONTROL.sub(" ", to_nfc(self.query)).strip()
         object.__setattr__(self, "query", query)
-        if len(query) > MAX_QUERY_LENGTH:
-            raise InvalidParameter("q", f"dài quá {MAX_QUERY_LENGTH} ký tự")
         for facet in FACETS:
             values = tuple(dict.fromkeys(facet.parsed(str(value))
                                          for value in getattr(self, facet.field)))

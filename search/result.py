@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from index.record import Document
 from index.relations import RELATION_TYPES, RelationType
 from search.spelling import Suggestion
 
@@ -35,6 +36,14 @@ class Hit:
             "year": self.year, "url": self.url, "score": round(self.score, 4),
             "visibility": self.visibility,
         }
+
+
+@dataclass(frozen=True)
+class Exported:
+    """One match of an export: the stored document and its score."""
+
+    document: Document
+    score: float
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from search import SearchIndex
 PROJECT = Path(__file__).resolve().parent.parent
 SAMPLES = PROJECT / "samples" / "pages"
 SHARED = PROJECT.parent / "shared"
-INSTANCE_SETTINGS = ("TRACUU_INSTANCE_DIR", "TRACUU_API_RATE_LIMIT")
+INSTANCE_SETTINGS = ("TRACUU_INSTANCE_DIR", "TRACUU_API_RATE_LIMIT", "TRACUU_EXPORT_RATE_LIMIT")
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -28,7 +28,8 @@ def test_instance(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     comes from 127.0.0.1)."""
     folder = tmp_path_factory.mktemp("instance")
     saved = {name: os.environ.get(name) for name in INSTANCE_SETTINGS}
-    os.environ.update({"TRACUU_INSTANCE_DIR": str(folder), "TRACUU_API_RATE_LIMIT": ""})
+    os.environ.update({"TRACUU_INSTANCE_DIR": str(folder), "TRACUU_API_RATE_LIMIT": "",
+                       "TRACUU_EXPORT_RATE_LIMIT": ""})
     yield folder
     for name, value in saved.items():
         if value is None:

@@ -260,3 +260,25 @@ def test_a_replaced_document_says_by_what(phone: Tab) -> None:
     status.locator("a").click()
     page.wait_for_url(re.compile(r"/documents/"))
     assert page.locator("section.cites.thay-the li", has_text="27-CT/ĐU").count() == 1
+
+
+def test_the_api_page_shows_every_operation_under_the_csp(desktop: Tab) -> None:
+    page = desktop.open("/api")
+    operations = page.locator(".swagger-ui .opblock")
+    operations.first.wait_for(timeout=15000)
+    summaries = page.locator(".swagger-ui .opblock-summary-path").all_inner_texts()
+    assert "/api/v1/search" in [text.strip() for text in summaries]
+    assert "/api/v1/relations/{id}" in [text.strip() for text in summaries]
+    desktop.shot("api-1280x900")
+    # Tab.close fails the test on any console error: a CSP violation shows there.
+
+
+def test_the_results_page_offers_its_feed_and_exports(desktop: Tab) -> None:
+    page = desktop.open("/?q=ke+hoach")
+    assert page.locator("link[rel=alternate][type='application/atom+xml']").count() == 1
+    assert page.locator("link[rel=search]").count() == 1
+    with page.expect_download() as download:
+        page.click("text=CSV (Excel)")
+    path = download.value.path()
+    assert path is not None and Path(path).read_bytes().startswith(b"\xef\xbb\xbfSTT,")
+    assert download.value.suggested_filename == "tracuu-ke-hoach.csv"

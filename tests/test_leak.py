@@ -370,7 +370,11 @@ def _suggest_urls(corpus: Corpus) -> list[str]:
         texts += [word[:3], _fold(word)[:4], word, doc.title[:12]]
         if doc.number:
             texts += [doc.number[:4], doc.number]
-    return list(dict.fromkeys(_url("/api/v1/suggest", {"q": text}) for text in texts))
+    # The OpenSearch suggestions array too, and a format it does not know.
+    return list(dict.fromkeys([
+        *(_url("/api/v1/suggest", {"q": text}) for text in texts),
+        *(_url("/api/v1/suggest", {"q": text, "format": "opensearch"}) for text in texts),
+        _url("/api/v1/suggest", {"q": "ke", "format": "xml"})]))
 
 
 def _fixed(*urls: str) -> Callable[[Corpus], list[str]]:
@@ -395,6 +399,13 @@ REQUESTS: dict[str, Callable[[Corpus], list[str]]] = {
     "/healthz": _fixed("/healthz"),
     "/login": _fixed("/login", "/login?next=/documents/noi-bo/to-trinh-07"),
     "/logout": _fixed("/logout"),
+    "/feed.atom": _search_urls("/feed.atom"),
+    "/opensearch.xml": _fixed("/opensearch.xml"),
+    "/sitemap.xml": _fixed("/sitemap.xml"),
+    "/sitemap-<int:number>.xml": _fixed("/sitemap-1.xml", "/sitemap-2.xml", "/sitemap-0.xml"),
+    "/api": _fixed("/api"),
+    "/static/vendor/swagger-ui/<name>": _fixed("/static/vendor/swagger-ui/swagger-ui.css",
+                                               "/static/vendor/swagger-ui/nope.js"),
 }
 
 
@@ -441,6 +452,7 @@ def _answer(app: Flask, url: str, headers: dict[str, str] | None = None) -> Answ
     """Ask the app one GET, without cookies, and return the answer normalised."""
     response: TestResponse = app.test_client(use_cookies=False).get(url, headers=headers)
     body = response.get_data()
+    response.close()  # a file or a streamed export is released now
     if urlsplit(url).path == "/healthz":
         body = _BUILD.sub(rb"\1<build>", body)
     if response.mimetype == "text/html":

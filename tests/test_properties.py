@@ -41,10 +41,19 @@ ROUTES = {
     "/documents/<path:doc_id>": Route("text/html"),
     "/api/v1/search": Route("application/json"),
     "/api/v1/documents/<path:doc_id>": Route("application/json"),
-    "/api/v1/suggest": Route("application/json"),
+    "/api/v1/suggest": Route("application/json", ("format",)),
     "/api/v1/relations/<path:doc_id>": Route("application/json"),
     "/healthz": Route("application/json"),
     "/login": Route("text/html", ("next",)),
+    "/feed.atom": Route("application/atom+xml"),
+    "/opensearch.xml": Route("application/opensearchdescription+xml"),
+    "/sitemap.xml": Route("application/xml"),
+    "/sitemap-<int:number>.xml": Route("application/xml"),
+    "/api/v1/search.csv": Route("text/csv", ("limit",)),
+    "/api/v1/search.jsonl": Route("application/jsonl", ("limit",)),
+    "/api/v1/openapi.json": Route("application/json"),
+    "/api": Route("text/html"),
+    "/static/vendor/swagger-ui/<name>": Route("text/javascript"),
 }
 # A hang guard, not a speed target: a request of the sample index takes milliseconds.
 SECONDS_PER_REQUEST = 2.0

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, current_app, jsonify
+from flask import Blueprint, Flask, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 from flask_limiter import Limiter
 
+from search import InvalidParameter
 from web.access import asker
 from web.search_context import (
     find_document,
@@ -28,9 +29,19 @@ def search() -> ResponseReturnValue:
 
 @blueprint.get("/api/v1/suggest")
 def suggest() -> ResponseReturnValue:
-    """Answer up to 10 completions of the last word of q: numbers, phrases, title words."""
+    """Answer up to 10 completions of the last word of q: numbers, phrases, title words;
+    format=opensearch answers them as OpenSearch suggestions, [q, [text, ...]]."""
+    formats = [value.strip() for value in request.args.getlist("format") if value.strip()]
+    if len(formats) > 1:
+        raise InvalidParameter("format", "chỉ được cho một lần")
+    if formats and formats[0] not in ("json", "opensearch"):
+        raise InvalidParameter("format", "chỉ nhận json, opensearch")
     text = suggest_query()
     completions = search_index().complete(text, include_internal=asker().staff) if text else []
+    if formats == ["opensearch"]:
+        answer = jsonify([text, [completion.text for completion in completions]])
+        answer.mimetype = "application/x-suggestions+json"
+        return answer
     return jsonify({"query": text,
                     "suggestions": [completion.to_json() for completion in completions]})
 
@@ -56,15 +67,25 @@ def healthz() -> ResponseReturnValue:
 
 
 def limit(app: Flask, limiter: Limiter) -> None:
-    """Bound the public's requests per address (API_RATE_LIMIT) to the API's views; staff
-    and the health check are not counted."""
+    """Bound the public's requests per address (API_RATE_LIMIT) to the API's views, and
+    its exports also by EXPORT_RATE_LIMIT; staff and the health check are not counted."""
     # Shared: one budget per address for every view of the API together.
     shared: Any = limiter.shared_limit(lambda: current_app.config["API_RATE_LIMIT"], scope="api",
                                   exempt_when=_exempt)
+    # An export reads up to EXPORT_LIMIT documents: it also counts against a budget of
+    # its own.
+    exports: Any = limiter.shared_limit(lambda: current_app.config["EXPORT_RATE_LIMIT"],
+                                        scope="exports", exempt_when=_exempt_exports)
     for endpoint, view in list(app.view_functions.items()):
-        if endpoint.startswith(blueprint.name + ".") and endpoint != "api.healthz":
+        if endpoint.startswith("exports."):
+            app.view_functions[endpoint] = shared(exports(view))
+        elif endpoint.startswith(blueprint.name + ".") and endpoint != "api.healthz":
             app.view_functions[endpoint] = shared(view)
 
 
 def _exempt() -> bool:
     return not current_app.config["API_RATE_LIMIT"] or asker().staff
+
+
+def _exempt_exports() -> bool:
+    return not current_app.config["EXPORT_RATE_LIMIT"] or asker().staff

@@ -15,7 +15,19 @@ from flask_wtf.csrf import CSRFProtect
 
 from index.faults import IndexFault
 from search import SearchIndex
-from web import access, api, errors, hardening, pages, settings, signin
+from web import (
+    access,
+    api,
+    caching,
+    errors,
+    exports,
+    feeds,
+    hardening,
+    pages,
+    reference,
+    settings,
+    signin,
+)
 from web.accounts import Accounts, secret_key
 from web.rate_store import storage_uri
 
@@ -53,12 +65,18 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
                       headers_enabled=True, swallow_errors=True)
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(api.blueprint)
+    app.register_blueprint(exports.blueprint)
+    app.register_blueprint(reference.blueprint)
+    app.register_blueprint(feeds.blueprint)
     api.limit(app, limiter)
     signin.init(app, limiter)
     # Every limit is on the views it limits (checked as they are called): the
     # limiter's hook before every request would only cost the others 0.1-0.2 ms.
     app.before_request_funcs[None].remove(limiter._check_request_limit)
     pages.register_filters(app)
+    # Registered last, so it runs first after a view: web.access and web.hardening then
+    # add Vary, staff's Cache-Control and the security headers to a 304 as well.
+    caching.register(app)
     return app
 
 

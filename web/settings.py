@@ -40,6 +40,15 @@ SETTINGS = (
             "X-Forwarded-For/-Proto/-Host/-Prefix headers are trusted (0: none)."),
     Setting("API_RATE_LIMIT", "600 per minute", "Public API requests per client address "
             "(staff are not limited); empty for no limit."),
+    Setting("CACHE_SECONDS", 60, "How long any cache may keep a public answer (Cache-Control "
+            "max-age); every answer also has an ETag tied to the index generation."),
+    Setting("CORS_ORIGINS", "*", "Origins (comma-separated) whose pages may read GET answers "
+            "under /api/; * for any, for public answers only: staff answers only go to "
+            "origins named here."),
+    Setting("EXPORT_LIMIT", 10_000, "Most documents one CSV or JSON Lines export gives "
+            "(/api/v1/search.csv, .jsonl; its limit parameter may ask fewer)."),
+    Setting("EXPORT_RATE_LIMIT", "30 per hour", "Public exports per client address, counted "
+            "besides API_RATE_LIMIT (staff are not limited); empty for no limit."),
     Setting("LOGIN_ACCOUNT_LIMIT", "5 per 15 minutes", "Failed sign-ins per account."),
     Setting("LOGIN_ADDRESS_LIMIT", "20 per 15 minutes", "Failed sign-ins per client address."),
     Setting("RATELIMIT_STORAGE_URI", "", "Where rate-limit counters are kept (e.g. "
