@@ -88,7 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     env = {**os.environ, "BENCH_INSTANCE": str(instance)}
     for suffix in ("csv", "jsonl"):
         for limit_text in args.limits:
-            limit = 10**9 if limit_text == "all" else int(limit_text)
+            limit = 1_000_000 if limit_text == "all" else int(limit_text)
             figures = {}
             for gather in (False, True):
                 command = [sys.executable, __file__, "--index", args.index,
