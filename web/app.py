@@ -42,6 +42,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_prefixed_env("TRACUU")
     if config:
         app.config.from_mapping(config)
+    app.config.update(settings.coerced(app.config))
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
     instance = Path(app.config["INSTANCE_DIR"])

@@ -12,12 +12,13 @@ from web.errors import MAX_URL_BYTES, raw_json_answer
 
 # What gunicorn.conf.py takes from here (gunicorn reads a config module's names).
 __all__ = ["accesslog", "bind", "errorlog", "limit_request_field_size", "limit_request_fields",
-           "limit_request_line", "pre_fork", "preload_app", "worker_class", "workers",
-           "wsgi_app"]
+           "limit_request_line", "pre_fork", "preload_app", "timeout", "worker_class",
+           "workers", "wsgi_app"]
 
 wsgi_app = "web:create_app()"
 bind = os.environ.get("TRACUU_BIND", settings.default("BIND"))
 workers = int(os.environ.get("TRACUU_WORKERS", settings.default("WORKERS")))
+timeout = int(os.environ.get("TRACUU_TIMEOUT", settings.default("TIMEOUT")))
 accesslog = "-"
 errorlog = "-"
 # The app is created, and the index opened, before the workers are forked:

@@ -64,7 +64,28 @@ SETTINGS = (
             "gunicorn.conf.py)."),
     Setting("BIND", "127.0.0.1:8000", "Address the server listens on (gunicorn)."),
     Setting("WORKERS", 2, "Worker processes of the server (gunicorn)."),
+    Setting("TIMEOUT", 120, "Seconds a worker may spend on one request before gunicorn "
+            "restarts it: an export streams for as long as its client reads (gunicorn)."),
 )
+
+
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off", "")
+
+
+def coerced(config: dict[str, Any]) -> dict[str, Any]:
+    """Return the settings whose default is a truth value, read as one: Flask parses
+    TRACUU_X=true as JSON, but keeps "False" or "off" as text, which is true in Python."""
+    values = {}
+    for setting in SETTINGS:
+        value = config.get(setting.name)
+        if isinstance(setting.default, bool) and isinstance(value, str):
+            word = value.strip().lower()
+            if word not in _TRUE + _FALSE:
+                raise ValueError(f"TRACUU_{setting.name}: expected true or false (1 or 0), "
+                                 f"got {value!r}")
+            values[setting.name] = word in _TRUE
+    return values
 
 
 def default(name: str) -> Any:
