@@ -21,13 +21,12 @@ from flask.typing import ResponseReturnValue
 
 from index.doctypes import DOC_TYPES
 from index.text import fold_accents
-from search import SearchRequest
 from search.engine import Export
 from search.errors import InvalidParameter
 from search.request import PARAMETERS
 from search.result import Exported
-from web.access import asker
-from web.search_context import search_index
+from web.search_context import search_index, search_request
+from web.streaming import drained
 
 blueprint = Blueprint("exports", __name__)
 
@@ -74,12 +73,12 @@ def search_csv() -> ResponseReturnValue:
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow([heading for heading, _ in columns])
-        yield BOM + _taken(buffer)
+        yield BOM + drained(buffer)
         for rank, row in enumerate(rows, start=1):
             writer.writerow([_cell(cell(rank, row)) for _, cell in columns])
             if rank % 100 == 0:
-                yield _taken(buffer)
-        yield _taken(buffer)
+                yield drained(buffer)
+        yield drained(buffer)
 
     return _streamed(lines(), rows, "text/csv; charset=utf-8", "csv")
 
@@ -116,9 +115,7 @@ def export_url(suffix: str) -> str:
 def _export() -> Export:
     """Return the matches of the request's search, for what the asker may see."""
     bound = int(current_app.config["EXPORT_LIMIT"])
-    params = {name: values for name, values in request.args.lists()
-              if name not in (*_PAGE_PARAMETERS, "limit")}
-    search = SearchRequest.from_params(params, include_internal=asker().staff)
+    search = search_request(ignored=_PAGE_PARAMETERS)
     limits = [value.strip() for value in request.args.getlist("limit") if value.strip()]
     if len(limits) > 1:
         raise InvalidParameter("limit", "chỉ được cho một lần")
@@ -156,11 +153,3 @@ def _cell(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
-
-
-def _taken(buffer: io.StringIO) -> str:
-    """Return what the buffer holds, and empty it."""
-    text = buffer.getvalue()
-    buffer.seek(0)
-    buffer.truncate()
-    return text

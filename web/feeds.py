@@ -25,6 +25,7 @@ from search import Hit, SearchRequest
 from search.engine import Export
 from search.request import PARAMETERS
 from web.search_context import search_index, search_request
+from web.streaming import drained
 
 blueprint = Blueprint("feeds", __name__)
 
@@ -58,7 +59,8 @@ _CHUNK_URLS = 500
 @blueprint.get("/feed.atom")
 def feed() -> ResponseReturnValue:
     """Answer a search's 50 newest matches as an Atom 1.0 feed."""
-    search_req = replace(search_request(), sort="newest", page=1, per_page=FEED_ENTRIES)
+    search_req = replace(search_request(ignored=("sort", "page", "per_page")), sort="newest",
+                         per_page=FEED_ENTRIES)
     result = search_index().search(search_req)
     query_string = _query_string()
     root = _root(_atom("feed"), ATOM)
@@ -205,22 +207,14 @@ def _urlset(documents: Export) -> Response:
                                 xml.write(doc.issued)
                     if count % _CHUNK_URLS == 0:
                         xml.flush()
-                        yield _taken(buffer)
+                        yield drained(buffer)
                 xml.write("\n")
             xml.flush()
-        yield _taken(buffer)
+        yield drained(buffer)
 
     response = Response(stream_with_context(chunks()), content_type=XML_TYPE)
     response.call_on_close(documents.close)
     return response
-
-
-def _taken(buffer: io.BytesIO) -> bytes:
-    """Return what the buffer holds, and empty it."""
-    data = buffer.getvalue()
-    buffer.seek(0)
-    buffer.truncate()
-    return data
 
 
 def _add(parent: Any, name: str, text: str | None = None, **attributes: str) -> Any:

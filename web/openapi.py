@@ -100,13 +100,13 @@ def description() -> dict[str, Any]:
                 "document", "Văn bản", "Một văn bản",
                 "Bản ghi đã lưu của văn bản (mọi trường). Văn bản nội bộ trả lời 404 như "
                 "văn bản không có, trừ với cán bộ.",
-                [_ID], _json_answer("Record"), errors=(400, 404))},
+                [_ID], _json_answer("Record"), errors=(404,))},
             "/api/v1/relations/{id}": {"get": _operation(
                 "relations", "Văn bản", "Quan hệ của một văn bản",
                 "Văn bản này dẫn chiếu văn bản nào và theo cách nào, văn bản nào dẫn chiếu "
                 "văn bản này, và tối đa 5 văn bản liên quan; chỉ những văn bản người hỏi "
                 "được xem.",
-                [_ID], _json_answer("RelationsAnswer"), errors=(400, 404))},
+                [_ID], _json_answer("RelationsAnswer"), errors=(404,))},
             "/api/v1/openapi.json": {"get": _operation(
                 "openapi", "Hệ thống", "Mô tả OpenAPI này", "Tài liệu OpenAPI 3.1 của API.",
                 [], {"description": "Tài liệu OpenAPI.",
@@ -131,7 +131,7 @@ def description() -> dict[str, Any]:
                 "sitemapPart", "Nguồn tin", "Một tệp của sơ đồ trang",
                 "Tệp thứ number (từ 1) của sitemap, mỗi tệp tối đa 50.000 trang.",
                 [{"name": "number", "in": "path", "required": True,
-                  "schema": {"type": "integer", "minimum": 0}}],
+                  "schema": {"type": "integer", "minimum": 1}}],
                 _xml_answer("application/xml", "Sitemap."), errors=(404,))},
             "/healthz": {"get": _operation(
                 "health", "Hệ thống", "Tình trạng",
@@ -170,6 +170,8 @@ def _or_empty(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 _PAGES = ("feed", "opensearch", "sitemap", "sitemapPart")
+# The operations API_RATE_LIMIT (and, for exports, EXPORT_RATE_LIMIT) counts (web.api).
+_RATE_LIMITED = ("search", "exportCsv", "exportJsonLines", "suggest", "document", "relations")
 
 
 def _search_parameters(max_per_page: int, max_page: int) -> list[dict[str, Any]]:
@@ -206,6 +208,8 @@ def _search_parameters(max_per_page: int, max_page: int) -> list[dict[str, Any]]
 def _operation(operation_id: str, tag: str, summary: str, text: str,
                parameters: list[dict[str, Any]], answer: dict[str, Any],
                errors: tuple[int, ...], cached: bool = True) -> dict[str, Any]:
+    """Return one operation; its errors are those named, a refused token's, a too long
+    URL's, no index's and, for the views the public's rate limit counts, 429."""
     responses: dict[str, Any] = {"200": answer}
     if cached:
         responses["304"] = {"description": "Không đổi so với If-None-Match."}
@@ -213,7 +217,8 @@ def _operation(operation_id: str, tag: str, summary: str, text: str,
     # Outside /api/ (feeds, sitemap) an error is the site's Vietnamese error page; a
     # refused token is JSON everywhere.
     as_page = {"text/html": {"schema": {"type": "string"}}}
-    for status in sorted({*errors, 401, 414, 429, 503}):
+    limited = {429} if operation_id in _RATE_LIMITED else set()
+    for status in sorted({*errors, *limited, 401, 414, 503}):
         content = as_page if operation_id in _PAGES and status != 401 else as_json
         responses[str(status)] = {"description": _ERRORS[status], "content": content}
     return {"operationId": operation_id, "tags": [tag], "summary": summary,

@@ -15,11 +15,12 @@ def search_index() -> SearchIndex:
     return index
 
 
-def search_request() -> SearchRequest:
-    """Parse the current query string into a search request, for what the asker may see."""
+def search_request(ignored: tuple[str, ...] = ()) -> SearchRequest:
+    """Parse the current query string into a search request, for what the asker may see;
+    the parameters named in ignored (a page's, for a feed or an export) are not read."""
     config = current_app.config
-    return SearchRequest.from_params(request.args.to_dict(flat=False),
-                                     include_internal=asker().staff,
+    params = {name: values for name, values in request.args.lists() if name not in ignored}
+    return SearchRequest.from_params(params, include_internal=asker().staff,
                                      max_per_page=int(config["MAX_PER_PAGE"]),
                                      max_page=int(config["MAX_PAGE"]))
 
