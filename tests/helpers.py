@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from flask import Flask
 
 from index.record import Document
 from index.text import fold_accents
@@ -48,3 +52,25 @@ def index_of(folder: Path, records: list[dict[str, Any]]) -> Path:
     report = ingest_paths([source], open_index(folder / "index", create=True))
     assert not report.failed, report.failed
     return folder / "index"
+
+
+@contextmanager
+def app_on(folder: Path, **config: Any) -> Iterator[Flask]:
+    """Yield an app serving the index in folder, its instance folder beside it (config
+    may say otherwise), and close its index after."""
+    from web import create_app
+
+    app = create_app({"INDEX_DIR": str(folder), "TESTING": True,
+                      "INSTANCE_DIR": str(folder.parent / "instance"), **config})
+    try:
+        yield app
+    finally:
+        app.extensions["tracuu.index"].close()
+
+
+def staff_headers(app: Flask, name: str) -> dict[str, str]:
+    """Return the headers that send a new API token of the app's instance (staff)."""
+    from web.accounts import Accounts
+
+    token = Accounts(Path(app.config["INSTANCE_DIR"])).create_token(name)
+    return {"Authorization": f"Bearer {token}"}

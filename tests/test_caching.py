@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 
 from index.store import open_index
 from ingest.pipeline import ingest_paths
-from tests.helpers import index_of
+from tests.helpers import app_on, index_of, staff_headers
 
 RECORDS = [
     {"id": "kh-1", "title": "Kế hoạch chuyển đổi số", "doc_type": "ke-hoach",
@@ -39,12 +39,8 @@ def folder(tmp_path: Path) -> Path:
 
 @pytest.fixture()
 def app(folder: Path) -> Iterator[Flask]:
-    from web import create_app
-
-    made = create_app({"INDEX_DIR": str(folder), "TESTING": True,
-                       "INSTANCE_DIR": str(folder.parent / "instance")})
-    yield made
-    made.extensions["tracuu.index"].close()
+    with app_on(folder) as made:
+        yield made
 
 
 @pytest.fixture()
@@ -54,10 +50,7 @@ def client(app: Flask) -> FlaskClient:
 
 @pytest.fixture()
 def staff(app: Flask) -> dict[str, str]:
-    from web.accounts import Accounts
-
-    token = Accounts(Path(app.config["INSTANCE_DIR"])).create_token("bo-nho-dem")
-    return {"Authorization": f"Bearer {token}"}
+    return staff_headers(app, "bo-nho-dem")
 
 
 def ask(client: FlaskClient, url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
@@ -138,14 +131,9 @@ def test_a_streamed_export_is_not_made_for_a_304(client: FlaskClient, app: Flask
 
 
 def test_the_caches_lifetime_is_a_setting(folder: Path) -> None:
-    from web import create_app
-
-    app = create_app({"INDEX_DIR": str(folder), "TESTING": True, "CACHE_SECONDS": 600})
-    try:
+    with app_on(folder, CACHE_SECONDS=600) as app:
         assert ask(app.test_client(), "/api/v1/search")[1]["Cache-Control"] == \
             "public, max-age=600"
-    finally:
-        app.extensions["tracuu.index"].close()
 
 
 def test_a_message_for_one_visitor_is_never_kept_by_a_cache(client: FlaskClient) -> None:
@@ -189,14 +177,8 @@ def test_a_preflight_allows_get_with_a_token(client: FlaskClient) -> None:
 
 
 def test_named_origins_only(folder: Path) -> None:
-    from web import create_app
-    from web.accounts import Accounts
-
-    app = create_app({"INDEX_DIR": str(folder), "TESTING": True,
-                      "INSTANCE_DIR": str(folder.parent / "instance-cors"),
-                      "CORS_ORIGINS": "https://a.example.vn, https://b.example.vn"})
-    token = Accounts(Path(app.config["INSTANCE_DIR"])).create_token("cors")
-    try:
+    with app_on(folder, INSTANCE_DIR=str(folder.parent / "instance-cors"),
+                CORS_ORIGINS="https://a.example.vn, https://b.example.vn") as app:
         client = app.test_client()
         named = ask(client, "/api/v1/search", Origin="https://b.example.vn")[1]
         assert named["Access-Control-Allow-Origin"] == "https://b.example.vn"
@@ -206,7 +188,5 @@ def test_named_origins_only(folder: Path) -> None:
         assert "Origin" in ask(client, "/api/v1/search")[1]["Vary"]
         # A named origin may read staff answers.
         staff = ask(client, "/api/v1/search", Origin="https://a.example.vn",
-                    Authorization=f"Bearer {token}")[1]
+                    **staff_headers(app, "cors"))[1]
         assert staff["Access-Control-Allow-Origin"] == "https://a.example.vn"
-    finally:
-        app.extensions["tracuu.index"].close()

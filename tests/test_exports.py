@@ -19,10 +19,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from lxml import html
 
-from index.store import open_index
+from index.store import open_index, write_documents
 from ingest.pipeline import ingest_paths
 from tests.conftest import PROJECT
-from tests.helpers import index_of
+from tests.helpers import app_on, index_of, staff_headers
 from tests.test_server import free_port, serving
 
 RECORDS: list[dict[str, Any]] = [
@@ -47,12 +47,8 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def app(folder: Path) -> Iterator[Flask]:
-    from web import create_app
-
-    made = create_app({"INDEX_DIR": str(folder), "TESTING": True,
-                       "INSTANCE_DIR": str(folder.parent / "instance")})
-    yield made
-    made.extensions["tracuu.index"].close()
+    with app_on(folder) as made:
+        yield made
 
 
 @pytest.fixture()
@@ -62,10 +58,7 @@ def client(app: Flask) -> FlaskClient:
 
 @pytest.fixture(scope="module")
 def staff(app: Flask) -> dict[str, str]:
-    from web.accounts import Accounts
-
-    token = Accounts(Path(app.config["INSTANCE_DIR"])).create_token("xuat-khau")
-    return {"Authorization": f"Bearer {token}"}
+    return staff_headers(app, "xuat-khau")
 
 
 def fetch(client: FlaskClient, url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
@@ -145,15 +138,10 @@ def test_the_limit_and_its_bound(client: FlaskClient, app: Flask) -> None:
 
 
 def test_the_bound_is_a_setting(folder: Path) -> None:
-    from web import create_app
-
-    bounded = create_app({"INDEX_DIR": str(folder), "TESTING": True, "EXPORT_LIMIT": 5})
-    try:
+    with app_on(folder, EXPORT_LIMIT=5) as bounded:
         status, headers, data = fetch(bounded.test_client(), "/api/v1/search.csv")
         assert status == 200 and len(rows_of(data)) == 5 and headers["X-Total-Count"] == "31"
         assert fetch(bounded.test_client(), "/api/v1/search.csv?limit=6")[0] == 400
-    finally:
-        bounded.extensions["tracuu.index"].close()
 
 
 def test_the_public_never_exports_an_internal_document(client: FlaskClient,
@@ -167,43 +155,34 @@ def test_the_public_never_exports_an_internal_document(client: FlaskClient,
 
 def test_an_export_streams_on_while_a_new_generation_arrives(folder: Path,
                                                              tmp_path: Path) -> None:
-    from web import create_app
-
-    app = create_app({"INDEX_DIR": str(folder), "TESTING": True})
     try:
-        response = app.test_client().get("/api/v1/search.jsonl", buffered=False)
-        assert response.is_streamed
-        chunks = iter(response.response)
-        first = next(chunks)
-        # A writer commits meanwhile: the export goes on from its own generation.
-        extra = tmp_path / "extra.jsonl"
-        extra.write_text(json.dumps({"id": "moi", "title": "Văn bản mới", "issued": "2030-01-01",
-                                     "body": "Mới."}, ensure_ascii=False), encoding="utf-8")
-        assert not ingest_paths([extra], open_index(folder)).failed
-        rest = b"".join(chunk if isinstance(chunk, bytes) else chunk.encode()
-                        for chunk in chunks)
-        response.close()
-        ids = [json.loads(line)["id"] for line in (first + rest).decode().splitlines()]
-        assert len(ids) == 31 and "moi" not in ids
-        # The next export sees the new document.
-        with app.test_client().get("/api/v1/search.jsonl") as after:
-            assert json.loads(after.get_data().splitlines()[0])["id"] == "moi"
+        with app_on(folder) as app:
+            response = app.test_client().get("/api/v1/search.jsonl", buffered=False)
+            assert response.is_streamed
+            chunks = iter(response.response)
+            first = next(chunks)
+            # A writer commits meanwhile: the export goes on from its own generation.
+            extra = tmp_path / "extra.jsonl"
+            extra.write_text(json.dumps({"id": "moi", "title": "Văn bản mới",
+                                         "issued": "2030-01-01", "body": "Mới."},
+                                        ensure_ascii=False), encoding="utf-8")
+            assert not ingest_paths([extra], open_index(folder)).failed
+            rest = b"".join(chunk if isinstance(chunk, bytes) else chunk.encode()
+                            for chunk in chunks)
+            response.close()
+            ids = [json.loads(line)["id"] for line in (first + rest).decode().splitlines()]
+            assert len(ids) == 31 and "moi" not in ids
+            # The next export sees the new document.
+            with app.test_client().get("/api/v1/search.jsonl") as after:
+                assert json.loads(after.get_data().splitlines()[0])["id"] == "moi"
     finally:
-        app.extensions["tracuu.index"].close()
         # Leave the module's index as it was.
-        from index.store import write_documents
-
         write_documents(open_index(folder), [], remove=["moi"])
 
 
 def test_exports_have_a_rate_limit_of_their_own(folder: Path, staff: dict[str, str]) -> None:
-    from web import create_app
-
-    limited = create_app({"INDEX_DIR": str(folder), "TESTING": True,
-                          "INSTANCE_DIR": str(folder.parent / "instance"),
-                          "EXPORT_RATE_LIMIT": "2 per hour",
-                          "RATELIMIT_STORAGE_URI": "memory://"})
-    try:
+    with app_on(folder, EXPORT_RATE_LIMIT="2 per hour",
+                RATELIMIT_STORAGE_URI="memory://") as limited:
         client = limited.test_client()
         assert [fetch(client, "/api/v1/search.csv?limit=1")[0] for _ in range(3)] == \
             [200, 200, 429]
@@ -211,8 +190,6 @@ def test_exports_have_a_rate_limit_of_their_own(folder: Path, staff: dict[str, s
         assert status == 429 and json.loads(body)["error"]["code"]
         assert fetch(client, "/api/v1/search?q=a")[0] == 200  # searches are not exports
         assert fetch(client, "/api/v1/search.csv?limit=1", **staff)[0] == 200
-    finally:
-        limited.extensions["tracuu.index"].close()
 
 
 def test_the_results_page_links_its_exports(client: FlaskClient) -> None:

@@ -20,9 +20,8 @@ from flask.testing import FlaskClient
 from lxml import etree, html
 
 from index.doctypes import DOC_TYPES
-from tests.helpers import index_of
+from tests.helpers import app_on, index_of, staff_headers
 from web import feeds
-from web.accounts import Accounts
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
@@ -68,12 +67,8 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def app(folder: Path) -> Iterator[Flask]:
-    from web import create_app
-
-    made = create_app({"INDEX_DIR": str(folder), "TESTING": True,
-                       "INSTANCE_DIR": str(folder.parent / "instance")})
-    yield made
-    made.extensions["tracuu.index"].close()
+    with app_on(folder) as made:
+        yield made
 
 
 @pytest.fixture()
@@ -84,8 +79,7 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture(scope="module")
 def staff(app: Flask) -> dict[str, str]:
     """Return the headers of a program with a staff token."""
-    token = Accounts(Path(app.config["INSTANCE_DIR"])).create_token("doc-tin")
-    return {"Authorization": f"Bearer {token}"}
+    return staff_headers(app, "doc-tin")
 
 
 def _xml(client: FlaskClient, url: str, content_type: str,
@@ -233,8 +227,16 @@ def test_internal_documents_are_only_in_the_staff_feed(client: FlaskClient,
     assert len(_entry_ids(_feed(client, "/feed.atom?q=xiêmkhoa", staff))) == 3
 
 
+@pytest.mark.parametrize("query", ["page=0", "per_page=101", "sort=ngau-nhien"])
+def test_a_pages_parameters_are_not_the_feeds(client: FlaskClient, query: str) -> None:
+    # A feed is always its search's 50 newest: a page's order and paging are not read.
+    assert client.get(f"/?{query}").status_code == 400
+    assert _entry_ids(_feed(client, f"/feed.atom?{query}")) == \
+        _entry_ids(_feed(client, "/feed.atom"))
+
+
 @pytest.mark.parametrize("query", ["year=20x1", "type=khong-co", "year_from=2013&year_to=2011",
-                                   "q=a&q=b", "page=0", "per_page=101", "sort=ngau-nhien"])
+                                   "q=a&q=b"])
 def test_a_bad_parameter_answers_400_as_the_pages_do(client: FlaskClient, query: str) -> None:
     response = client.get(f"/feed.atom?{query}")
     assert response.status_code == 400

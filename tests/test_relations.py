@@ -23,7 +23,7 @@ from ingest.citations import cited_relations
 from ingest.errors import SourceError
 from ingest.pipeline import ingest_paths
 from ingest.sidecar import read_sidecar
-from tests.helpers import index_of
+from tests.helpers import app_on, index_of, staff_headers
 
 
 def kinds(title: str, body: str, own: str = "") -> list[tuple[str, str]]:
@@ -278,23 +278,15 @@ RECORDS = [
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
-    from web import create_app
-
-    root = tmp_path_factory.mktemp("relations")
-    folder = index_of(root, RECORDS)
-    made = create_app({"INDEX_DIR": str(folder), "INSTANCE_DIR": str(root / "instance"),
-                       "TESTING": True, "API_RATE_LIMIT": ""})
-    yield made
-    made.extensions["tracuu.index"].close()
+    with app_on(index_of(tmp_path_factory.mktemp("relations"), RECORDS),
+                API_RATE_LIMIT="") as made:
+        yield made
 
 
 @pytest.fixture(scope="module")
 def staff(app: Flask) -> dict[str, str]:
     """Return the headers of a member of staff's API token."""
-    from web.accounts import Accounts
-
-    token = Accounts(Path(app.config["INSTANCE_DIR"])).create_token("relations-staff")
-    return {"Authorization": f"Bearer {token}"}
+    return staff_headers(app, "relations-staff")
 
 
 @pytest.fixture()
