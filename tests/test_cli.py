@@ -55,3 +55,22 @@ def test_search_without_index_says_how_to_build_one(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["search", "x", "--index", str(tmp_path / "none")])
     assert result.exit_code == 1
     assert "tracuu ingest" in result.output
+
+
+def test_a_rebuild_that_reads_nothing_leaves_the_index_alone(tmp_path: Path) -> None:
+    runner = CliRunner()
+    index = str(tmp_path / "index")
+    assert runner.invoke(main, ["ingest", str(SAMPLES), "--index", index]).exit_code == 0
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.bin").write_bytes(b"\x00\x01")  # no supported file
+    result = runner.invoke(main, ["rebuild", str(empty), "--index", index])
+    assert result.exit_code == 1
+    assert f"error: the paths hold no document; the index in {index} is unchanged" in \
+        result.output
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text("{oops\n", encoding="utf-8")
+    result = runner.invoke(main, ["rebuild", str(broken), "--index", index])
+    assert result.exit_code == 1 and "nothing could be read" in result.output
+    found = runner.invoke(main, ["search", "22 kh cb", "--index", index])
+    assert found.exit_code == 0 and "22-KH/CB" in found.output  # still served

@@ -90,20 +90,22 @@ def rebuild(paths: tuple[Path, ...], index_dir: Path | None, wait: float, max_by
     """Build a complete new index from the sources, then switch to it atomically.
 
     The served index stays as it is until the new one is complete; a running
-    server follows the switch without a restart. When every source failed,
-    nothing is switched.
+    server follows the switch without a restart. When no document could be read
+    (every source failed, or the paths hold none), nothing is switched.
     """
     home = index_dir or default_index_dir()
     with index_faults(home), writing(home, wait, "rebuild"), staged_build(home) as (build, ix):
         report = ingest_paths(list(paths), ix, max_bytes=max_bytes, workers=workers,
                               progress=sys.stderr.isatty() and not as_json)
-        switched = not report.failed or report.added > 0
+        # A mistyped folder must not replace the served index with an empty one.
+        switched = report.added > 0
         if switched:
             publish(home, build)
     _print_report(report, as_json)
     if not switched:
-        click.echo(f"error: nothing could be read; the index in {home} is unchanged", err=True)
-    sys.exit(1 if report.failed else 0)
+        what = "nothing could be read" if report.failed else "the paths hold no document"
+        click.echo(f"error: {what}; the index in {home} is unchanged", err=True)
+    sys.exit(1 if report.failed or not switched else 0)
 
 
 def _print_report(report: IngestReport, as_json: bool) -> None:
