@@ -829,7 +829,8 @@ def test_an_unreadable_accounts_file_answers_503_never_500(
     app.extensions["tracuu.accounts"] = Accounts(instance)
     client = app.test_client()
     response = client.get("/api/v1/search", headers={"Authorization": "Bearer tracuu_x"})
-    assert response.status_code == 503 and "Retry-After" in response.headers
+    # The app's Retry-After, not the rate limiter's window.
+    assert response.status_code == 503 and response.headers["Retry-After"] == "30"
     assert json_error(response)["code"] == "accounts_unavailable"
     page = client.get("/login")
     token = page_of(page).xpath('//input[@name="csrf_token"]/@value')[0]
@@ -837,3 +838,16 @@ def test_an_unreadable_accounts_file_answers_503_never_500(
                                            "password": PASSWORD})
     assert response.status_code == 503
     assert client.get("/api/v1/search?q=chi+bo").status_code == 200
+
+
+def test_a_503_says_when_to_come_back_not_the_rate_limits_window(tmp_path: Path) -> None:
+    from web import create_app
+
+    app = create_app({"INDEX_DIR": str(tmp_path / "none"), "TESTING": True,
+                      "INSTANCE_DIR": str(tmp_path / "instance"),
+                      "API_RATE_LIMIT": "600 per minute", "RATELIMIT_STORAGE_URI": "memory://"})
+    try:
+        response = app.test_client().get("/api/v1/search")
+        assert response.status_code == 503 and response.headers["Retry-After"] == "30"
+    finally:
+        app.extensions["tracuu.index"].close()

@@ -11,6 +11,8 @@ from flask import Flask, Request, Response, request
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from web.errors import RETRY_AFTER
+
 CONTENT_SECURITY_POLICY = "; ".join((
     "default-src 'none'",
     "script-src 'self'",
@@ -68,8 +70,11 @@ def register(app: Flask) -> None:
     def harden(response: Response) -> Response:
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
-        if response.status_code not in (429, 503):
-            # Flask-Limiter sends Retry-After with every answer; it means "wait".
-            response.headers.pop("Retry-After", None)
+        if response.status_code == 503:
+            # Flask-Limiter sends its window's Retry-After with every answer of a limited
+            # view; a 503 says when the index or accounts may be back.
+            response.headers["Retry-After"] = RETRY_AFTER
+        elif response.status_code != 429:
+            response.headers.pop("Retry-After", None)  # it means "wait"
         return response
 
